@@ -1,0 +1,138 @@
+"""jtorch: PyTorch's API on JAX and XLA. ``import jtorch as torch``."""
+
+from __future__ import annotations
+
+import jax as _jax
+
+# torch's int64/float64 tensors need JAX's 64-bit mode; float32 stays the default dtype.
+_jax.config.update("jax_enable_x64", True)
+
+from jtorch import _dtype  # noqa: E402
+from jtorch._dtype import (  # noqa: E402,F401
+    bfloat16, bool, cdouble, cfloat, chalf, complex32, complex64, complex128, double, dtype, float, float16,
+    float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
+    set_default_dtype, short, uint8, uint16, uint32, uint64,
+)
+from jtorch._device import device  # noqa: E402,F401
+from jtorch._size import Size  # noqa: E402,F401
+from jtorch._tensor import Tensor  # noqa: E402,F401
+from jtorch._ops import load as _load_ops  # noqa: E402,F401
+from jtorch._ops.registry import FUNCTIONS as _FUNCTIONS  # noqa: E402
+
+globals().update(_FUNCTIONS)
+
+from jtorch import autograd, cuda, random  # noqa: E402,F401
+from jtorch.autograd.grad_mode import (  # noqa: E402,F401
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+)
+from jtorch.random import (  # noqa: E402,F401
+    Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
+)
+
+__version__ = "0.1.0"
+
+
+class _Layout:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+strided = _Layout("strided")
+sparse_coo = _Layout("sparse_coo")
+
+
+class memory_format:
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+preserve_format = memory_format("preserve_format")
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    return _dtype.can_cast(from_, to)
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.dtype.is_floating_point
+
+
+def is_complex(input) -> bool:
+    return input.dtype.is_complex
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def set_default_tensor_type(t) -> None:
+    set_default_dtype(_dtype.to_dtype(t))
+
+
+def get_num_threads() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def set_num_threads(n: int) -> None:
+    """Accepted for compatibility; XLA's CPU thread pool is configured at start-up (XLA_FLAGS)."""
+
+
+class finfo:
+    def __init__(self, type=None):  # noqa: A002
+        import numpy as np
+
+        d = _dtype.to_dtype(type) if type is not None else get_default_dtype()
+        info = np.finfo(d.np)
+        self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(info.max), float(info.min)
+        self.tiny = self.smallest_normal = float(info.tiny)
+        self.resolution, self.dtype = float(info.resolution), d.name
+
+
+class iinfo:
+    def __init__(self, type):  # noqa: A002
+        import numpy as np
+
+        d = _dtype.to_dtype(type)
+        info = np.iinfo(d.np)
+        self.bits, self.max, self.min, self.dtype = info.bits, int(info.max), int(info.min), d.name
+
+
+# Legacy tensor type names: torch.FloatTensor etc. construct tensors and work with .type().
+def _legacy_type(d):
+    class _T(Tensor):
+        _jtorch_dtype = d
+
+        def __new__(cls, *args):
+            if len(args) == 1 and not isinstance(args[0], int):
+                return tensor(args[0], dtype=d)
+            return zeros(*args, dtype=d)
+
+        def __instancecheck__(cls, obj):
+            return isinstance(obj, Tensor) and obj.dtype is d
+
+    _T.__name__ = d._legacy
+    return _T
+
+
+for _d in _dtype.ALL:
+    if _d._legacy:
+        globals()[_d._legacy] = _legacy_type(_d)
+del _d

@@ -1,0 +1,191 @@
+"""Indexing: ``x[idx]`` and ``x[idx] = v`` with ints, slices, None, ..., bool masks and index
+tensors; basic indexing returns a view as in torch, advanced indexing a copy. Indices are checked
+against the shape and raise IndexError, since JAX would clamp them silently."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from jtorch import _dtype
+from jtorch._ops.dispatch import apply
+from jtorch._ops.registry import torch_op
+from jtorch._tensor import Tensor
+
+_ARRAY = "a"  # placeholder for an index array in a static template
+
+
+def _rebuild(template, arrays):
+    it = iter(arrays)
+    out = []
+    for kind, *v in template:
+        if kind == "i":
+            out.append(v[0])
+        elif kind == "s":
+            out.append(slice(*v))
+        elif kind == "n":
+            out.append(None)
+        else:
+            out.append(next(it))
+    return tuple(out)
+
+
+def _get(a, *arrays, template):
+    return a[_rebuild(template, arrays)]
+
+
+def _put(a, v, *arrays, template, accumulate):
+    ref = a.at[_rebuild(template, arrays)]
+    v = v.astype(a.dtype)
+    return ref.add(v) if accumulate else ref.set(v)
+
+
+def _concrete(t):
+    arr = t._data
+    try:
+        return np.asarray(arr)
+    except Exception:  # a tracer: no bounds check possible
+        return None
+
+
+def _parse(x: Tensor, index):
+    """Turn a torch index into (static template, index arrays, is_basic)."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    items = []
+    for it in index:
+        if isinstance(it, list):
+            it = Tensor._wrap(jnp.asarray(np.asarray(it)))
+        elif isinstance(it, np.ndarray):
+            it = Tensor._wrap(jnp.asarray(it))
+        items.append(it)
+    # bool masks consume as many dims as they have; everything else except None/... one
+    consumed = sum(it.ndim if isinstance(it, Tensor) and it.dtype is _dtype.bool else (0 if it is None or it is Ellipsis or isinstance(it, bool) else 1) for it in items)
+    if consumed > x.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
+    if sum(1 for it in items if it is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    template, arrays, basic = [], [], True
+    dim = 0
+    shape = x.shape
+    for it in items:
+        if it is Ellipsis:
+            n = x.ndim - consumed
+            template.extend([("s", None, None, None)] * n)
+            dim += n
+        elif it is None:
+            template.append(("n",))
+        elif isinstance(it, bool):
+            arrays.append(jnp.asarray(it))
+            template.append((_ARRAY,))
+            basic = False
+        elif isinstance(it, (int, np.integer)):
+            k = int(it)
+            n = shape[dim]
+            if not -n <= k < n:
+                raise IndexError(f"index {k} is out of bounds for dimension {dim} with size {n}")
+            template.append(("i", k % n))
+            dim += 1
+        elif isinstance(it, slice):
+            step = 1 if it.step is None else int(it.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start = None if it.start is None else int(it.start)
+            stop = None if it.stop is None else int(it.stop)
+            template.append(("s", start, stop, step if step != 1 else None))
+            dim += 1
+        elif isinstance(it, Tensor):
+            basic = False
+            if it.dtype is _dtype.bool or it.dtype is _dtype.uint8:
+                mask = _concrete(it)
+                if mask is None:
+                    raise NotImplementedError("boolean mask indexing inside jtorch.compile/jax.jit needs a static shape; use torch.where instead")
+                for k in range(mask.ndim):
+                    if mask.shape[k] != shape[dim + k]:
+                        raise IndexError(
+                            f"The shape of the mask {list(mask.shape)} at index {k} does not match the shape of the indexed tensor {list(shape)} at index {dim + k}"
+                        )
+                for nz in np.nonzero(mask.astype(bool)):
+                    arrays.append(jnp.asarray(nz))
+                    template.append((_ARRAY,))
+                dim += mask.ndim
+            elif it.dtype.is_floating_point or it.dtype.is_complex:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            else:
+                idx = _concrete(it)
+                n = shape[dim]
+                if idx is not None and idx.size:
+                    bad = idx[(idx < -n) | (idx >= n)]
+                    if bad.size:
+                        raise IndexError(f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {n}")
+                arrays.append(it._data)
+                template.append((_ARRAY,))
+                dim += 1
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got "
+                f"{type(it).__name__})"
+            )
+    return tuple(template), arrays, basic
+
+
+def _view_name(template):
+    kinds = {t[0] for t in template}
+    if "i" in kinds:
+        return "SelectBackward0"
+    if "s" in kinds and any(t != ("s", None, None, None) for t in template if t[0] == "s"):
+        return "SliceBackward0"
+    if "n" in kinds:
+        return "UnsqueezeBackward0"
+    return "AliasBackward0"
+
+
+def getitem(self: Tensor, index):
+    template, arrays, basic = _parse(self, index)
+    if basic:
+        return self._make_view(_view_name(template), _get, (("template", template),))
+    return apply("IndexBackward0", _get, [self, *[Tensor._wrap(a) for a in arrays]], (("template", template),))
+
+
+def setitem(self: Tensor, index, value) -> None:
+    template, arrays, _ = _parse(self, index)
+    if not isinstance(value, Tensor):
+        value = Tensor._wrap(jnp.asarray(value, self.dtype.np))
+    from jtorch.autograd.grad_mode import is_grad_enabled
+
+    if is_grad_enabled() and self._requires_grad and self._node is None and self._base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    new = apply("IndexPutBackward0", _put, [self, value, *[Tensor._wrap(a) for a in arrays]], (("template", template), ("accumulate", False)))
+    self._write(new)
+
+
+@torch_op(method=False)
+def index_put(input, indices, values, accumulate=False):
+    template = tuple((_ARRAY,) for _ in indices)
+    return apply("IndexPutBackward0", _put, [input, values, *indices], (("template", template), ("accumulate", accumulate)))
+
+
+def _index_put_(self, indices, values, accumulate=False):
+    return self._inplace(index_put(self, indices, values, accumulate))
+
+
+@torch_op()
+def nonzero(input, *, as_tuple=False):
+    arr = _concrete(input)
+    if arr is None:
+        raise NotImplementedError("nonzero has a data-dependent shape and cannot run inside jtorch.compile/jax.jit")
+    nz = np.nonzero(arr) if arr.ndim else np.nonzero(arr.reshape(1))
+    if as_tuple:
+        return tuple(Tensor._wrap(jnp.asarray(n, jnp.int64)) for n in nz)
+    return Tensor._wrap(jnp.asarray(np.stack(nz, axis=1) if arr.ndim else np.zeros((int(bool(arr)), 0)), jnp.int64))
+
+
+@torch_op()
+def argwhere(input):
+    return nonzero(input)
+
+
+Tensor.__getitem__ = getitem
+Tensor.__setitem__ = setitem
+Tensor.index_put_ = _index_put_
+Tensor.index_put = lambda self, indices, values, accumulate=False: index_put(self, indices, values, accumulate)

@@ -1,0 +1,147 @@
+"""Grad-mode switches: no_grad, enable_grad, set_grad_enabled, inference_mode (thread-local, as in torch)."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+
+_state = threading.local()
+
+
+def is_grad_enabled() -> bool:
+    return getattr(_state, "enabled", True)
+
+
+def _set_enabled(mode: bool) -> None:
+    _state.enabled = mode
+
+
+def is_inference_mode_enabled() -> bool:
+    return getattr(_state, "inference", False)
+
+
+class _DecoratorContextManager:
+    """Usable as ``with no_grad():``, as ``@no_grad()`` and as ``@no_grad``."""
+
+    def __call__(self, func):
+        if inspect.isclass(func) or not callable(func):
+            raise TypeError(f"{type(self).__name__} can only decorate functions, got {func!r}")
+        if inspect.isgeneratorfunction(func):
+
+            @functools.wraps(func)
+            def gen_wrapper(*args, **kwargs):
+                gen = func(*args, **kwargs)
+                with self.clone():
+                    response = gen.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    except BaseException:
+                        with self.clone():
+                            response = gen.throw(*__import__("sys").exc_info())
+                    else:
+                        with self.clone():
+                            response = gen.send(request)
+
+            return gen_wrapper
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return type(self)()
+
+
+class no_grad(_DecoratorContextManager):
+    """Disable gradient recording inside the block."""
+
+    def __new__(cls, orig_func=None):
+        if cls is no_grad and callable(orig_func):  # bare @no_grad
+            return cls()(orig_func)
+        return super().__new__(cls)
+
+    def __init__(self, orig_func=None):
+        self.prev = False
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _set_enabled(False)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+
+class enable_grad(_DecoratorContextManager):
+    """Enable gradient recording inside the block (e.g. inside no_grad)."""
+
+    def __new__(cls, orig_func=None):
+        if cls is enable_grad and callable(orig_func):
+            return cls()(orig_func)
+        return super().__new__(cls)
+
+    def __init__(self, orig_func=None):
+        self.prev = True
+
+    def __enter__(self):
+        self.prev = is_grad_enabled()
+        _set_enabled(True)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+
+class set_grad_enabled(_DecoratorContextManager):
+    """Set grad mode on construction; restores the previous mode when used as a context manager."""
+
+    def __init__(self, mode: bool):
+        self.prev = is_grad_enabled()
+        self.mode = bool(mode)
+        _set_enabled(self.mode)
+
+    def __call__(self, func):
+        _set_enabled(self.prev)
+        return super().__call__(func)
+
+    def __enter__(self):
+        _set_enabled(self.mode)
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+
+    def clone(self):
+        return type(self)(self.mode)
+
+
+class inference_mode(_DecoratorContextManager):
+    """Like no_grad (jtorch has no separate inference tensors); ``inference_mode(False)`` is a no-op."""
+
+    def __new__(cls, mode=True):
+        if cls is inference_mode and callable(mode):
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __init__(self, mode: bool = True):
+        self.mode = mode
+        self.prev = True
+        self.prev_inf = False
+
+    def __enter__(self):
+        self.prev, self.prev_inf = is_grad_enabled(), is_inference_mode_enabled()
+        if self.mode:
+            _set_enabled(False)
+            _state.inference = True
+
+    def __exit__(self, *exc):
+        _set_enabled(self.prev)
+        _state.inference = self.prev_inf
+
+    def clone(self):
+        return type(self)(self.mode)

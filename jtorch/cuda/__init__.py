@@ -1,0 +1,70 @@
+"""torch.cuda over JAX's GPU devices."""
+
+from __future__ import annotations
+
+import jax
+
+from jtorch._device import device, gpus, jax_device
+
+
+def is_available() -> bool:
+    return bool(gpus())
+
+
+def device_count() -> int:
+    return len(gpus())
+
+
+def current_device() -> int:
+    if not gpus():
+        raise RuntimeError("No CUDA GPUs are available (JAX sees no GPU device)")
+    return 0
+
+
+def get_device_name(device_=None) -> str:
+    idx = device_.index if isinstance(device_, device) else (device_ or 0)
+    return jax_device(device("cuda", idx or 0)).device_kind
+
+
+def get_device_capability(device_=None) -> tuple:
+    d = jax_device(device("cuda", 0 if device_ is None else (device_.index if isinstance(device_, device) else device_)))
+    cc = getattr(d, "compute_capability", "0.0")
+    major, minor = str(cc).split(".")
+    return int(major), int(minor)
+
+
+def synchronize(device_=None) -> None:
+    """Wait for all queued work (JAX dispatches asynchronously, like CUDA)."""
+    (jax.device_put(0.0) + 0).block_until_ready()
+    jax.effects_barrier()
+
+
+def empty_cache() -> None:
+    jax.clear_caches()
+
+
+def is_initialized() -> bool:
+    return True
+
+
+def manual_seed(seed: int) -> None:
+    from jtorch.random import manual_seed as _ms
+
+    _ms(seed)
+
+
+manual_seed_all = manual_seed
+
+
+def memory_allocated(device_=None) -> int:
+    if not gpus():
+        return 0
+    stats = jax_device(device("cuda", 0)).memory_stats() or {}
+    return int(stats.get("bytes_in_use", 0))
+
+
+def max_memory_allocated(device_=None) -> int:
+    if not gpus():
+        return 0
+    stats = jax_device(device("cuda", 0)).memory_stats() or {}
+    return int(stats.get("peak_bytes_in_use", 0))

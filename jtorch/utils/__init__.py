@@ -1,0 +1,1 @@
+"""jtorch.utils: data loading, tensorboard and hook handles, as in torch.utils."""
