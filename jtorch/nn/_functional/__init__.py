@@ -1,0 +1,1 @@
+"""jtorch.nn._functional: implementation files re-exported by jtorch.nn.functional."""

@@ -1,0 +1,8 @@
+"""All nn modules; each file lists its public classes in ``__all__``."""
+
+from jtorch.nn.modules.module import *  # noqa: F401,F403
+from jtorch.nn.modules.container import *  # noqa: F401,F403
+from jtorch.nn.modules.linear import *  # noqa: F401,F403
+from jtorch.nn.modules.activation import *  # noqa: F401,F403
+from jtorch.nn.modules.flatten import *  # noqa: F401,F403
+from jtorch.nn.modules.loss import *  # noqa: F401,F403
