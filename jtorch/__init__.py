@@ -14,6 +14,7 @@ from jtorch._dtype import (  # noqa: E402,F401
     set_default_dtype, short, uint8, uint16, uint32, uint64,
 )
 from jtorch._device import device  # noqa: E402,F401
+from jtorch._tensor_str import set_printoptions  # noqa: E402,F401
 from jtorch._size import Size  # noqa: E402,F401
 from jtorch._tensor import Tensor  # noqa: E402,F401
 from jtorch._ops import load as _load_ops  # noqa: E402,F401
