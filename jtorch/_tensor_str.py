@@ -154,7 +154,9 @@ def _vector_str(a: np.ndarray, indent: int, summarize: bool, f1: _Formatter, f2:
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _tensor_str_with_formatter(a: np.ndarray, indent: int, summarize: bool, f1: _Formatter, f2: _Formatter | None) -> str:
+def _tensor_str_with_formatter(
+    a: np.ndarray, indent: int, summarize: bool, f1: _Formatter, f2: _Formatter | None
+) -> str:
     dim = a.ndim
     if dim == 0:
         return _fmt(a.item(), f1, f2)

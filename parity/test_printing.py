@@ -89,7 +89,17 @@ OPTION_SETS = [
     {"profile": "short"},
     {"profile": "full"},
 ]
-OPTION_CASES = ["float_fixed", "float_sci_small", "ints", "matrix", "cube", "wrap_long_row", "summarize_2d", "complex", "grad_fn_long_row"]
+OPTION_CASES = [
+    "float_fixed",
+    "float_sci_small",
+    "ints",
+    "matrix",
+    "cube",
+    "wrap_long_row",
+    "summarize_2d",
+    "complex",
+    "grad_fn_long_row",
+]
 
 
 @pytest.fixture
