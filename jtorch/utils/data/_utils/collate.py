@@ -72,7 +72,7 @@ def _collate(batch, leaf):
     if isinstance(elem, collections.abc.Mapping):
         return _rebuild(elem, {key: _collate([d[key] for d in batch], leaf) for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return elem_type(*(_collate(list(samples), leaf) for samples in zip(*batch)))
+        return elem_type(*(_collate(samples, leaf) for samples in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         it = iter(batch)
         elem_size = len(next(it))
@@ -80,8 +80,8 @@ def _collate(batch, leaf):
             raise RuntimeError("each element in list of batch should be of equal size")
         transposed = list(zip(*batch))
         if isinstance(elem, tuple):
-            return [_collate(list(samples), leaf) for samples in transposed]
-        return _rebuild(elem, [_collate(list(samples), leaf) for samples in transposed])
+            return [_collate(samples, leaf) for samples in transposed]
+        return _rebuild(elem, [_collate(samples, leaf) for samples in transposed])
     raise TypeError(default_collate_err_msg_format.format(elem_type))
 
 
