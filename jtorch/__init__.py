@@ -98,24 +98,7 @@ def set_num_threads(n: int) -> None:
     """Accepted for compatibility; XLA's CPU thread pool is configured at start-up (XLA_FLAGS)."""
 
 
-class finfo:
-    def __init__(self, type=None):  # noqa: A002
-        import numpy as np
-
-        d = _dtype.to_dtype(type) if type is not None else get_default_dtype()
-        info = np.finfo(d.np)
-        self.bits, self.eps, self.max, self.min = info.bits, float(info.eps), float(info.max), float(info.min)
-        self.tiny = self.smallest_normal = float(info.tiny)
-        self.resolution, self.dtype = float(info.resolution), d.name
-
-
-class iinfo:
-    def __init__(self, type):  # noqa: A002
-        import numpy as np
-
-        d = _dtype.to_dtype(type)
-        info = np.iinfo(d.np)
-        self.bits, self.max, self.min, self.dtype = info.bits, int(info.max), int(info.min), d.name
+from jtorch._dtype import finfo, iinfo  # noqa: E402,F401
 
 
 # Legacy tensor type names: torch.FloatTensor etc. construct tensors and work with .type().
