@@ -31,7 +31,8 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_complex(self) -> dtype:
-        return {float16: complex32, float32: complex64, float64: complex128}.get(self, self)
+        """c10's toComplexType: bfloat16 has float32's range, so it maps to complex64."""
+        return {float16: complex32, bfloat16: complex64, float32: complex64, float64: complex128}.get(self, self)
 
     def to_real(self) -> dtype:
         return {complex32: float16, complex64: float32, complex128: float64}.get(self, self)
@@ -41,7 +42,8 @@ float32 = dtype("float32", np.float32, "FloatTensor")
 float64 = dtype("float64", np.float64, "DoubleTensor")
 float16 = dtype("float16", np.float16, "HalfTensor")
 bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, "BFloat16Tensor")
-complex32 = dtype("complex32", np.complex64)  # no numpy complex32: stored as complex64
+complex32 = dtype("complex32", np.complex64)  # no numpy complex32: tensors of it are stored as complex64
+complex32.itemsize = 4
 complex64 = dtype("complex64", np.complex64)
 complex128 = dtype("complex128", np.complex128)
 uint8 = dtype("uint8", np.uint8, "ByteTensor")
@@ -64,7 +66,23 @@ short = int16
 int = int32  # noqa: A001
 long = int64
 
-ALL = (float32, float64, float16, bfloat16, complex64, complex128, uint8, uint16, uint32, uint64, int8, int16, int32, int64, bool)
+ALL = (
+    float32,
+    float64,
+    float16,
+    bfloat16,
+    complex64,
+    complex128,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    int8,
+    int16,
+    int32,
+    int64,
+    bool,
+)
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL + (complex32,)}
 _BY_LEGACY = {d._legacy: d for d in ALL if d._legacy}
@@ -139,24 +157,32 @@ def _category(d: dtype) -> builtins.int:
     return 1
 
 
+_BAREBONES_UNSIGNED = (uint16, uint32, uint64)
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
-    """torch.promote_types: the smallest dtype both can be cast to (torch's lattice)."""
+    """torch.promote_types: the smallest dtype both can be cast to (c10's promoteTypes lattice)."""
     if a is b:
         return a
+    if a in _BAREBONES_UNSIGNED or b in _BAREBONES_UNSIGNED:
+        # torch promotes uint16/32/64 only with real floating types (which win)
+        if a.is_floating_point and not b.is_complex:
+            return a
+        if b.is_floating_point and not a.is_complex:
+            return b
+        raise RuntimeError(
+            "Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+            f"{type_name(a)} and {type_name(b)}"
+        )
     ca, cb = _category(a), _category(b)
+    if ca == 3 or cb == 3:  # complex: promote the real parts, then make complex
+        return promote_types(a.to_real(), b.to_real()).to_complex()
     if ca != cb:
-        hi, lo = (a, b) if ca > cb else (b, a)
-        if hi.is_complex and lo.is_floating_point:
-            return promote_types(hi, lo.to_complex())
-        return hi
+        return a if ca > cb else b
     if ca == 2:
         if {a, b} == {float16, bfloat16}:
             return float32
         return a if a.itemsize > b.itemsize else b
-    if ca == 3:
-        return a if a.itemsize > b.itemsize else b
-    if {a, b} & {uint16, uint32, uint64} and (a.is_signed or b.is_signed):
-        raise TypeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote {a.name.capitalize()} and {b.name.capitalize()}")
     return _BY_NP[np.promote_types(a.np, b.np)]
 
 
@@ -221,7 +247,80 @@ def jnp_dtype(d: dtype):
 def type_name(d: dtype) -> str:
     """The capitalised scalar-type name torch uses in messages (Float, Long, ComplexFloat)."""
     return {
-        float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", complex64: "ComplexFloat",
-        complex128: "ComplexDouble", uint8: "Byte", int8: "Char", int16: "Short", int32: "Int", int64: "Long",
-        bool: "Bool", uint16: "UInt16", uint32: "UInt32", uint64: "UInt64", complex32: "ComplexHalf",
+        float32: "Float",
+        float64: "Double",
+        float16: "Half",
+        bfloat16: "BFloat16",
+        complex64: "ComplexFloat",
+        complex128: "ComplexDouble",
+        uint8: "Byte",
+        int8: "Char",
+        int16: "Short",
+        int32: "Int",
+        int64: "Long",
+        bool: "Bool",
+        uint16: "UInt16",
+        uint32: "UInt32",
+        uint64: "UInt64",
+        complex32: "ComplexHalf",
     }[d]
+
+
+# --- finfo / iinfo -----------------------------------------------------------------------------
+
+
+class finfo:
+    """torch.finfo: machine limits of a floating dtype (complex dtypes report their real part)."""
+
+    def __init__(self, type: dtype | None = None):  # noqa: A002 - torch's name
+        d = get_default_dtype() if type is None else to_dtype(type)
+        if not (d.is_floating_point or d.is_complex):
+            raise TypeError(
+                "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'"
+            )
+        d = d.to_real()
+        info = ml_dtypes.finfo(d.np)  # ml_dtypes' finfo covers bfloat16 as well as numpy's floats
+        self.bits = builtins.int(info.bits)
+        self.eps = builtins.float(info.eps)
+        self.max = builtins.float(info.max)
+        self.min = builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.smallest_normal)
+        self.resolution = 10.0 ** -builtins.int(info.precision)
+        self.dtype = d.name
+
+    def __eq__(self, other) -> builtins.bool:
+        return isinstance(other, finfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> builtins.int:
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return (
+            f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+            f"smallest_normal={self.smallest_normal:g}, tiny={self.tiny:g}, dtype={self.dtype})"
+        )
+
+
+class iinfo:
+    """torch.iinfo: machine limits of an integer dtype."""
+
+    def __init__(self, type: dtype):  # noqa: A002 - torch's name
+        d = to_dtype(type)
+        if d is bool:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if d.is_floating_point or d.is_complex:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        info = np.iinfo(d.np)
+        self.bits = builtins.int(info.bits)
+        self.max = builtins.int(info.max)
+        self.min = builtins.int(info.min)
+        self.dtype = d.name
+
+    def __eq__(self, other) -> builtins.bool:
+        return isinstance(other, iinfo) and self.dtype == other.dtype
+
+    def __hash__(self) -> builtins.int:
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={self.min:g}, max={self.max:g}, dtype={self.dtype})"

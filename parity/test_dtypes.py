@@ -1,0 +1,230 @@
+"""dtypes against torch: promote_types over every pair, result_type over tensor / 0-d tensor /
+Python scalar combinations, default dtype effects, finfo/iinfo, can_cast, reprs, torch.Size."""
+
+import itertools
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from opinfo import covers
+
+import jtorch
+
+torch.set_num_threads(1)
+
+NAMES = [
+    "bool", "uint8", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+]  # fmt: skip
+PAIRS = list(itertools.product(NAMES, NAMES))
+# complex32 exists as a dtype (promotion, reprs) but jtorch stores such tensors as complex64.
+DTYPE_PAIRS = list(itertools.product(NAMES + ["complex32"], NAMES + ["complex32"]))
+
+
+def _both(fn_t, fn_j):
+    """Run both; return ('ok', value) or ('err', exception type) for each."""
+    out = []
+    for f in (fn_t, fn_j):
+        try:
+            out.append(("ok", str(f())))
+        except Exception as e:  # compared below: jtorch must raise the same type
+            out.append(("err", type(e).__name__))
+    return out
+
+
+@covers("promote_types")
+def test_promote_types_all_pairs():
+    bad = []
+    for a, b in DTYPE_PAIRS:
+        t, j = _both(
+            lambda: torch.promote_types(getattr(torch, a), getattr(torch, b)),
+            lambda: jtorch.promote_types(getattr(jtorch, a), getattr(jtorch, b)),
+        )
+        if t != j:
+            bad.append((a, b, t, j))
+    assert not bad, bad
+
+
+def _example(T, name, kind):
+    dt = getattr(T, name)
+    if kind == "dim":
+        return T.ones(2, dtype=dt)
+    return T.ones((), dtype=dt)
+
+
+SCALARS = [True, 2, 2.5, 1 + 1j]
+
+
+@covers("result_type")
+def test_result_type_tensors():
+    """Dimensioned against 0-d, in every order, over all dtype pairs."""
+    bad = []
+    for (a, b), (ka, kb) in itertools.product(
+        PAIRS, [("dim", "dim"), ("dim", "zero"), ("zero", "dim"), ("zero", "zero")]
+    ):
+        t, j = _both(
+            lambda: torch.result_type(_example(torch, a, ka), _example(torch, b, kb)),
+            lambda: jtorch.result_type(_example(jtorch, a, ka), _example(jtorch, b, kb)),
+        )
+        if t != j:
+            bad.append((a, ka, b, kb, t, j))
+    assert not bad, bad
+
+
+def test_result_type_scalars():
+    bad = []
+    for name, kind, s in itertools.product(NAMES, ["dim", "zero"], SCALARS):
+        t, j = _both(
+            lambda: torch.result_type(_example(torch, name, kind), s),
+            lambda: jtorch.result_type(_example(jtorch, name, kind), s),
+        )
+        if t != j:
+            bad.append((name, kind, s, t, j))
+        t, j = _both(
+            lambda: torch.result_type(s, _example(torch, name, kind)),
+            lambda: jtorch.result_type(s, _example(jtorch, name, kind)),
+        )
+        if t != j:
+            bad.append((s, name, kind, t, j))
+    assert not bad, bad
+
+
+@covers("can_cast")
+def test_can_cast_all_pairs():
+    bad = []
+    for a, b in DTYPE_PAIRS:
+        t = torch.can_cast(getattr(torch, a), getattr(torch, b))
+        j = jtorch.can_cast(getattr(jtorch, a), getattr(jtorch, b))
+        if t != j:
+            bad.append((a, b, t, j))
+    assert not bad, bad
+
+
+def test_dtype_attributes():
+    for name in NAMES + ["complex32"]:
+        t, j = getattr(torch, name), getattr(jtorch, name)
+        assert repr(j) == repr(t) and str(j) == str(t)
+        assert (j.is_floating_point, j.is_complex, j.is_signed) == (t.is_floating_point, t.is_complex, t.is_signed), (
+            name
+        )
+        assert j.itemsize == t.itemsize, name
+        assert pickle.loads(pickle.dumps(j)) is j
+    for alias in ["float", "double", "half", "cfloat", "cdouble", "chalf", "short", "int", "long"]:
+        assert repr(getattr(jtorch, alias)) == repr(getattr(torch, alias)), alias
+
+
+@covers("is_floating_point", "is_complex", "Tensor.is_floating_point", "Tensor.is_complex")
+def test_is_floating_point_and_complex():
+    for name in NAMES:
+        t, j = torch.ones(1, dtype=getattr(torch, name)), jtorch.ones(1, dtype=getattr(jtorch, name))
+        assert jtorch.is_floating_point(j) == torch.is_floating_point(t), name
+        assert j.is_floating_point() == t.is_floating_point(), name
+        assert jtorch.is_complex(j) == torch.is_complex(t), name
+        assert j.is_complex() == t.is_complex(), name
+
+
+@covers("get_default_dtype", "set_default_dtype")
+def test_default_dtype_effects():
+    assert jtorch.get_default_dtype() is jtorch.float32
+    try:
+        for d in ["float64", "float16", "bfloat16", "float32"]:
+            torch.set_default_dtype(getattr(torch, d))
+            jtorch.set_default_dtype(getattr(jtorch, d))
+            assert str(jtorch.get_default_dtype()) == str(torch.get_default_dtype())
+            for make in [
+                lambda T: T.tensor([1.0]),
+                lambda T: T.tensor(1.0),
+                lambda T: T.tensor([1, 2.5]),
+                lambda T: T.tensor([1j]),
+                lambda T: T.tensor([1]),
+                lambda T: T.arange(3.0),
+                lambda T: T.arange(0, 1, 0.25),
+                lambda T: T.arange(3),
+                lambda T: T.zeros(2),
+                lambda T: T.full((2,), 1.5),
+                lambda T: T.linspace(0, 1, 3),
+                lambda T: T.ones(2, dtype=T.int32) * 1.5,
+                lambda T: T.ones(2, dtype=T.int64) + 1j,
+            ]:
+                want = str(make(torch).dtype)
+                if want == "torch.complex32":
+                    want = "torch.complex64"  # jtorch stores complex32 as complex64 (no XLA complex32)
+                assert str(make(jtorch).dtype) == want, (d, want)
+    finally:
+        torch.set_default_dtype(torch.float32)
+        jtorch.set_default_dtype(jtorch.float32)
+    with pytest.raises(TypeError):
+        torch.set_default_dtype(torch.int64)
+    with pytest.raises(TypeError):
+        jtorch.set_default_dtype(jtorch.int64)
+
+
+@covers("finfo", "iinfo")
+def test_finfo_iinfo():
+    for name in ["float16", "bfloat16", "float32", "float64"]:
+        t, j = torch.finfo(getattr(torch, name)), jtorch.finfo(getattr(jtorch, name))
+        for attr in ["bits", "eps", "max", "min", "tiny", "smallest_normal", "resolution", "dtype"]:
+            assert getattr(j, attr) == getattr(t, attr), (name, attr)
+    t, j = torch.finfo(), jtorch.finfo()
+    assert (j.eps, j.dtype) == (t.eps, t.dtype)
+    for name in ["uint8", "int8", "int16", "int32", "int64"]:
+        t, j = torch.iinfo(getattr(torch, name)), jtorch.iinfo(getattr(jtorch, name))
+        for attr in ["bits", "max", "min", "dtype"]:
+            assert getattr(j, attr) == getattr(t, attr), (name, attr)
+    with pytest.raises(TypeError):
+        torch.iinfo(torch.float32)
+    with pytest.raises(TypeError):
+        jtorch.iinfo(jtorch.float32)
+    with pytest.raises(TypeError):
+        torch.finfo(torch.int32)
+    with pytest.raises(TypeError):
+        jtorch.finfo(jtorch.int32)
+
+
+@covers("Size")
+def test_size():
+    t, j = torch.Size([2, 3, 4]), jtorch.Size([2, 3, 4])
+    assert repr(j) == repr(t) and str(j) == str(t)
+    assert j == t == (2, 3, 4)
+    assert isinstance(j, tuple)
+    assert j.numel() == t.numel() == 24
+    assert repr(j[1:]) == repr(t[1:]) and j[0] == t[0] == 2
+    assert repr(j + (5,)) == repr(t + (5,))
+    assert repr(jtorch.Size([])) == repr(torch.Size([]))
+    assert jtorch.Size([]).numel() == 1
+    assert pickle.loads(pickle.dumps(j)) == j and type(pickle.loads(pickle.dumps(j))) is jtorch.Size
+    assert repr(jtorch.zeros(2, 3).shape) == repr(torch.zeros(2, 3).shape)
+    assert repr(jtorch.zeros(2, 3).size()) == repr(torch.zeros(2, 3).size())
+    assert jtorch.zeros(2, 3).size(-1) == 3
+
+
+def test_tensor_dtype_conversions():
+    """.float()/.double()/... and .to(dtype) give torch's dtypes and values."""
+    a = np.array([-1.7, 0.0, 2.5, 300.0])
+    for meth in [
+        "float",
+        "double",
+        "half",
+        "bfloat16",
+        "long",
+        "int",
+        "short",
+        "char",
+        "byte",
+        "bool",
+        "cfloat",
+        "cdouble",
+    ]:
+        t = getattr(torch.from_numpy(a), meth)()
+        j = getattr(jtorch.from_numpy(a), meth)()
+        assert str(j.dtype) == str(t.dtype), meth
+        if meth not in ("char", "byte"):  # out-of-range float->int8/uint8 casts are undefined in C++
+            np.testing.assert_array_equal(
+                np.asarray(j.to(jtorch.complex128) if j.is_complex() else j.double()),
+                (t.to(torch.complex128) if t.is_complex() else t.double()).numpy(),
+            )
+    for name in NAMES:
+        t = torch.from_numpy(a).abs().to(getattr(torch, name))
+        j = jtorch.from_numpy(a).abs().to(getattr(jtorch, name))
+        assert str(j.dtype) == str(t.dtype)
