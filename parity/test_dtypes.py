@@ -22,25 +22,35 @@ PAIRS = list(itertools.product(NAMES, NAMES))
 DTYPE_PAIRS = list(itertools.product(NAMES + ["complex32"], NAMES + ["complex32"]))
 
 
-def _both(fn_t, fn_j):
-    """Run both; return ('ok', value) or ('err', exception type) for each."""
+def _both(f, *args):
+    """Run ``f(T, *args)`` for torch and jtorch; ('ok', str(value)) or ('err', exception type name) each."""
     out = []
-    for f in (fn_t, fn_j):
+    for T in (torch, jtorch):
         try:
-            out.append(("ok", str(f())))
-        except Exception as e:  # compared below: jtorch must raise the same type
+            out.append(("ok", str(f(T, *args))))
+        except Exception as e:  # compared by the caller: jtorch must raise the same type
             out.append(("err", type(e).__name__))
     return out
+
+
+def _promote(T, a, b):
+    return T.promote_types(getattr(T, a), getattr(T, b))
+
+
+def _result_tensors(T, a, ka, b, kb):
+    return T.result_type(_example(T, a, ka), _example(T, b, kb))
+
+
+def _result_scalar(T, name, kind, s, scalar_first):
+    x = _example(T, name, kind)
+    return T.result_type(s, x) if scalar_first else T.result_type(x, s)
 
 
 @covers("promote_types")
 def test_promote_types_all_pairs():
     bad = []
     for a, b in DTYPE_PAIRS:
-        t, j = _both(
-            lambda: torch.promote_types(getattr(torch, a), getattr(torch, b)),
-            lambda: jtorch.promote_types(getattr(jtorch, a), getattr(jtorch, b)),
-        )
+        t, j = _both(_promote, a, b)
         if t != j:
             bad.append((a, b, t, j))
     assert not bad, bad
@@ -63,10 +73,7 @@ def test_result_type_tensors():
     for (a, b), (ka, kb) in itertools.product(
         PAIRS, [("dim", "dim"), ("dim", "zero"), ("zero", "dim"), ("zero", "zero")]
     ):
-        t, j = _both(
-            lambda: torch.result_type(_example(torch, a, ka), _example(torch, b, kb)),
-            lambda: jtorch.result_type(_example(jtorch, a, ka), _example(jtorch, b, kb)),
-        )
+        t, j = _both(_result_tensors, a, ka, b, kb)
         if t != j:
             bad.append((a, ka, b, kb, t, j))
     assert not bad, bad
@@ -75,16 +82,10 @@ def test_result_type_tensors():
 def test_result_type_scalars():
     bad = []
     for name, kind, s in itertools.product(NAMES, ["dim", "zero"], SCALARS):
-        t, j = _both(
-            lambda: torch.result_type(_example(torch, name, kind), s),
-            lambda: jtorch.result_type(_example(jtorch, name, kind), s),
-        )
+        t, j = _both(_result_scalar, name, kind, s, False)
         if t != j:
             bad.append((name, kind, s, t, j))
-        t, j = _both(
-            lambda: torch.result_type(s, _example(torch, name, kind)),
-            lambda: jtorch.result_type(s, _example(jtorch, name, kind)),
-        )
+        t, j = _both(_result_scalar, name, kind, s, True)
         if t != j:
             bad.append((s, name, kind, t, j))
     assert not bad, bad
