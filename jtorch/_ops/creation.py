@@ -47,6 +47,8 @@ def _infer_dtype(data) -> _dtype.dtype | None:
     if isinstance(data, numbers.Real):
         return _dtype.get_default_dtype()
     if isinstance(data, numbers.Complex):
+        if _dtype.get_default_dtype() is _dtype.bfloat16:
+            raise RuntimeError("invalid default scalar type for complex")
         return _dtype.get_default_dtype().to_complex()
     if isinstance(data, (list, tuple)):
         out = None
@@ -139,7 +141,9 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=Fa
 
 
 @torch_op(method=False)
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None):
+def empty(
+    *size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, memory_format=None
+):
     """Uninitialised in torch; zeros here (XLA has no uninitialised buffers)."""
     return _filled(0, size, dtype, device, requires_grad)
 
@@ -207,7 +211,9 @@ def _num(x):
 
 
 @torch_op(method=False)
-def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def arange(
+    start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
+):
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
@@ -318,7 +324,9 @@ def fill_(self, value):
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     if isinstance(value, Tensor):
         if value.ndim != 0:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
+            )
         return self._write(value.to(self.dtype).expand(self.shape))
     self._assign_array(jnp.full(self.shape, value, self._data.dtype))
     if self._base is None and self._node is not None:
