@@ -177,7 +177,9 @@ def expand(self, *sizes):
     for i, (s, cur) in enumerate(zip(sizes, shp)):
         if s == -1:
             if i < len(sizes) - self.ndim:
-                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}")
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}"
+                )
             s = cur
         elif cur != 1 and s != cur:
             raise RuntimeError(
@@ -200,8 +202,8 @@ def broadcast_to(input, size):
     return input.expand(*size)
 
 
-def _cat(*arrs, dim, dt):
-    return jnp.concatenate([a.astype(dt) for a in arrs], axis=dim)
+def _cat(*arrs, dim, dt, skip=()):
+    return jnp.concatenate([a.astype(dt) for i, a in enumerate(arrs) if i not in skip], axis=dim)
 
 
 @torch_op(method=False, aliases=("concat", "concatenate"))
@@ -214,25 +216,27 @@ def cat(tensors, dim=0):
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
-    # torch skips legacy empty 1-d tensors of shape (0,)
-    parts = [x for x in tensors if not (x.ndim == 1 and x.shape[0] == 0)] or tensors[:1]
+    # torch skips legacy empty 1-d tensors of shape (0,) (they still get a zero-size gradient)
+    skip = tuple(i for i, x in enumerate(tensors) if x.ndim == 1 and x.shape[0] == 0)
+    if len(skip) == len(tensors):
+        skip = skip[1:]
+    parts = [x for i, x in enumerate(tensors) if i not in skip]
     ref = parts[0]
     d = wrap_dim(dim, ref.ndim)
     for i, x in enumerate(parts):
         if x.ndim != ref.ndim:
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}"
-            )
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {x.ndim}")
         for k in builtins.range(ref.ndim):
             if k != d and x.shape[k] != ref.shape[k]:
                 raise RuntimeError(
                     f"Sizes of tensors must match except in dimension {d}. Expected size {ref.shape[k]} but got size "
                     f"{x.shape[k]} for tensor number {i} in the list."
                 )
-    dt = parts[0].dtype
-    for x in parts[1:]:
+    dt = tensors[0].dtype
+    for x in tensors[1:]:
         dt = _dtype.promote_types(dt, x.dtype)
-    return apply("CatBackward0", _cat, parts, (("dim", d), ("dt", dt.np)))
+    statics = (("dim", d), ("dt", dt.np)) + ((("skip", skip),) if skip else ())
+    return apply("CatBackward0", _cat, tensors, statics)
 
 
 def _stack(*arrs, dim, dt):
@@ -279,7 +283,9 @@ def narrow(input, dim, start, length):
         start += n
     if not (0 <= start <= n and 0 <= length and start + length <= n):
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return input._make_view("SliceBackward0", _slice, (("dim", d), ("start", start), ("stop", start + length), ("step", 1)))
+    return input._make_view(
+        "SliceBackward0", _slice, (("dim", d), ("start", start), ("stop", start + length), ("step", 1))
+    )
 
 
 @torch_op()
@@ -289,7 +295,9 @@ def select(input, dim, index):
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
     if not -n <= index < n:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}")
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input.shape)} at dimension {d}"
+        )
     return input._make_view("SelectBackward0", _select, (("dim", d), ("index", int(index) % n)))
 
 
@@ -311,7 +319,11 @@ def split(tensor, split_size_or_sections, dim=0):
             )
     out, start = [], 0
     for s in sizes:
-        out.append(tensor._make_view("SplitBackward0", _slice, (("dim", d), ("start", start), ("stop", start + s), ("step", 1))))
+        out.append(
+            tensor._make_view(
+                "SplitBackward0", _slice, (("dim", d), ("start", start), ("stop", start + s), ("step", 1))
+            )
+        )
         start += s
     return tuple(out)
 
@@ -345,11 +357,15 @@ def flip(input, dims):
 
 @torch_op()
 def fliplr(input):
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(input, (1,))
 
 
 @torch_op()
 def flipud(input):
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(input, (0,))
 
 
