@@ -1,0 +1,243 @@
+"""torch.optim.swa_utils: AveragedModel, SWALR, update_bn and the averaging functions (ported from torch 2.13).
+
+The averages use jtorch ops (``lerp_``, ``copy_``); torch's ``_foreach_lerp_`` becomes a per-tensor ``lerp_``
+with the same values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from copy import deepcopy
+from typing import Any, Callable, Iterable, Literal
+
+import jtorch
+from jtorch._tensor import Tensor
+from jtorch.autograd.grad_mode import no_grad
+from jtorch.nn import Module
+from jtorch.optim.lr_scheduler import LRScheduler, _format_param
+
+__all__ = [
+    "AveragedModel",
+    "update_bn",
+    "SWALR",
+    "get_ema_multi_avg_fn",
+    "get_swa_multi_avg_fn",
+    "get_ema_avg_fn",
+    "get_swa_avg_fn",
+]
+
+
+def get_ema_multi_avg_fn(decay=0.999):
+    """In-place exponential moving average over lists of tensors."""
+    if decay < 0.0 or decay > 1.0:
+        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
+
+    @no_grad()
+    def ema_update(ema_param_list, current_param_list, _):
+        if jtorch.is_floating_point(ema_param_list[0]) or jtorch.is_complex(ema_param_list[0]):
+            for p_ema, p_model in zip(ema_param_list, current_param_list):
+                p_ema.lerp_(p_model, 1 - decay)
+        else:
+            for p_ema, p_model in zip(ema_param_list, current_param_list):
+                p_ema.copy_(p_ema * decay + p_model * (1 - decay))
+
+    return ema_update
+
+
+def get_swa_multi_avg_fn():
+    """In-place running (equal-weight) average over lists of tensors."""
+
+    @no_grad()
+    def swa_update(averaged_param_list, current_param_list, num_averaged):
+        if jtorch.is_floating_point(averaged_param_list[0]) or jtorch.is_complex(averaged_param_list[0]):
+            w = float(1 / (num_averaged + 1))
+            for p_avg, p_model in zip(averaged_param_list, current_param_list):
+                p_avg.lerp_(p_model, w)
+        else:
+            for p_avg, p_model in zip(averaged_param_list, current_param_list):
+                diff = p_model - p_avg
+                if isinstance(num_averaged, Tensor):
+                    p_avg.copy_(p_avg + diff / (num_averaged + 1))
+                else:
+                    p_avg.add_(diff, alpha=1.0 / (num_averaged + 1))
+
+    return swa_update
+
+
+def get_ema_avg_fn(decay=0.999):
+    """Exponential moving average of one tensor."""
+    if decay < 0.0 or decay > 1.0:
+        raise ValueError(f"Invalid decay value {decay} provided. Please provide a value in [0,1] range.")
+
+    @no_grad()
+    def ema_update(ema_param, current_param, num_averaged):
+        return decay * ema_param + (1 - decay) * current_param
+
+    return ema_update
+
+
+def get_swa_avg_fn():
+    """Running average of one tensor."""
+
+    @no_grad()
+    def swa_update(averaged_param, current_param, num_averaged):
+        return averaged_param + (current_param - averaged_param) / (num_averaged + 1)
+
+    return swa_update
+
+
+class AveragedModel(Module):
+    """A copy of ``model`` whose parameters (and buffers with ``use_buffers``) hold a running average."""
+
+    def __init__(
+        self,
+        model: Module,
+        device=None,
+        avg_fn: Callable | None = None,
+        multi_avg_fn: Callable | None = None,
+        use_buffers=False,
+    ) -> None:
+        super().__init__()
+        if avg_fn is not None and multi_avg_fn is not None:
+            raise AssertionError("Only one of avg_fn and multi_avg_fn should be provided")
+        self.module = deepcopy(model)
+        if device is not None:
+            self.module = self.module.to(device)
+        self.register_buffer("n_averaged", jtorch.tensor(0, dtype=jtorch.long))
+        self.avg_fn = avg_fn
+        self.multi_avg_fn = multi_avg_fn
+        self.use_buffers = use_buffers
+
+    def forward(self, *args, **kwargs):
+        return self.module(*args, **kwargs)
+
+    def update_parameters(self, model: Module) -> None:
+        """Fold ``model``'s current parameters into the average."""
+        self_param = (
+            itertools.chain(self.module.parameters(), self.module.buffers()) if self.use_buffers else self.parameters()
+        )
+        model_param = itertools.chain(model.parameters(), model.buffers()) if self.use_buffers else model.parameters()
+        self_detached, model_detached = [], []
+        copy_param = bool(self.n_averaged == 0)
+        for p_averaged, p_model in zip(self_param, model_param):
+            p_model_ = p_model.detach()
+            self_detached.append(p_averaged.detach())
+            model_detached.append(p_model_)
+            if copy_param:
+                p_averaged.detach().copy_(p_model_)
+        if self.n_averaged > 0:
+            n = self.n_averaged.clone()
+            if self.multi_avg_fn is not None or self.avg_fn is None:
+                if self.multi_avg_fn:
+                    self.multi_avg_fn(self_detached, model_detached, n)
+                else:
+                    avg_fn = get_swa_avg_fn()
+                    for p_averaged, p_model in zip(self_detached, model_detached):
+                        p_averaged.copy_(avg_fn(p_averaged, p_model, n))
+            else:
+                for p_averaged, p_model in zip(self_detached, model_detached):
+                    p_averaged.detach().copy_(self.avg_fn(p_averaged.detach(), p_model, n))
+        if not self.use_buffers:
+            for b_swa, b_model in zip(self.module.buffers(), model.buffers()):
+                b_swa.detach().copy_(b_model.detach())
+        with no_grad():
+            self.n_averaged.add_(1)
+
+
+@no_grad()
+def update_bn(loader: Iterable[Any], model: Module, device=None) -> None:
+    """Recompute BatchNorm running statistics with one pass over ``loader``."""
+    from jtorch.nn import modules as _modules
+
+    bn_cls = getattr(getattr(_modules, "batchnorm", None), "_BatchNorm", None)
+    if bn_cls is None:
+        raise NotImplementedError("jtorch.optim.swa_utils.update_bn: jtorch.nn has no BatchNorm yet")
+    momenta = {}
+    for module in model.modules():
+        if isinstance(module, bn_cls):
+            module.reset_running_stats()
+            momenta[module] = module.momentum
+    if not momenta:
+        return
+    was_training = model.training
+    model.train()
+    for module in momenta:
+        module.momentum = None
+    for input in loader:
+        if isinstance(input, (list, tuple)):
+            input = input[0]
+        if device is not None:
+            input = input.to(device)
+        model(input)
+    for bn_module in momenta:
+        bn_module.momentum = momenta[bn_module]
+    model.train(was_training)
+
+
+class SWALR(LRScheduler):
+    """Anneal each group's lr to ``swa_lr`` over ``anneal_epochs`` (cosine or linear), then hold it."""
+
+    def __init__(
+        self,
+        optimizer,
+        swa_lr: float,
+        anneal_epochs=10,
+        anneal_strategy: Literal["cos", "linear"] = "cos",
+        last_epoch=-1,
+    ) -> None:
+        swa_lrs = _format_param("swa_lr", optimizer, swa_lr)
+        for swa_lr, group in zip(swa_lrs, optimizer.param_groups):
+            group["swa_lr"] = swa_lr
+        if anneal_strategy not in ["cos", "linear"]:
+            raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
+        self._set_anneal_func(anneal_strategy)
+        if not isinstance(anneal_epochs, int) or anneal_epochs < 0:
+            raise ValueError(f"anneal_epochs must be equal or greater than 0, got {anneal_epochs}")
+        self.anneal_epochs = anneal_epochs
+        super().__init__(optimizer, last_epoch)
+
+    @staticmethod
+    def _linear_anneal(t):
+        return t
+
+    @staticmethod
+    def _cosine_anneal(t):
+        return (1 - math.cos(math.pi * t)) / 2
+
+    @staticmethod
+    def _get_initial_lr(lr, swa_lr, alpha):
+        if alpha == 1:
+            return swa_lr
+        return (lr - alpha * swa_lr) / (1 - alpha)
+
+    def get_lr(self):
+        if not self._get_lr_called_within_step:
+            warnings.warn(
+                "To get the last learning rate computed by the scheduler, please use `get_last_lr()`.",
+                UserWarning,
+                stacklevel=2,
+            )
+        step = self._step_count - 1
+        if self.anneal_epochs == 0:
+            step = max(1, step)
+        prev_t = max(0, min(1, (step - 1) / max(1, self.anneal_epochs)))
+        prev_alpha = self.anneal_func(prev_t)
+        prev_lrs = [
+            self._get_initial_lr(group["lr"], group["swa_lr"], prev_alpha) for group in self.optimizer.param_groups
+        ]
+        t = max(0, min(1, step / max(1, self.anneal_epochs)))
+        alpha = self.anneal_func(t)
+        return [group["swa_lr"] * alpha + lr * (1 - alpha) for group, lr in zip(self.optimizer.param_groups, prev_lrs)]
+
+    def _set_anneal_func(self, anneal_strategy) -> None:
+        self._anneal_strategy = anneal_strategy
+        self.anneal_func = self._cosine_anneal if anneal_strategy == "cos" else self._linear_anneal
+
+    def state_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "anneal_func")}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        self.__dict__.update(state_dict)
+        self._set_anneal_func(self._anneal_strategy)
