@@ -30,7 +30,6 @@ import numpy as np
 from flax import nnx
 from flax.nnx import graphlib, pytreelib
 
-from jtorch import _dtype
 from jtorch._tensor import Tensor
 from jtorch.autograd.grad_mode import no_grad
 from jtorch.nn.parameter import _IN_FOREIGN, Buffer, Parameter, _as_buffer
@@ -73,7 +72,7 @@ def _addindent(s_: str, numSpaces: int) -> str:
 
 def _typename(obj) -> str:
     if isinstance(obj, Tensor):
-        return "torch.FloatTensor" if obj.dtype is _dtype.float32 else f"torch.{type(obj).__name__}"
+        return obj.type()
     module = type(obj).__module__
     name = type(obj).__qualname__
     return name if module in ("builtins", "__builtin__") else f"{module}.{name}"
@@ -1291,7 +1290,8 @@ class Module(nnx.Module, pytree=False):
         main_str += ")"
         return main_str
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return self.__repr__()
 
     def compile(self, *args, **kwargs) -> None:
         raise NotImplementedError("Module.compile: use jtorch.compile(model) (one jitted XLA program per step)")
