@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import jax.numpy as jnp
+
 from jtorch.autograd.function import Function, FunctionCtx, once_differentiable
 from jtorch.autograd.grad_mode import (
     enable_grad,
@@ -14,8 +16,18 @@ from jtorch.autograd.grad_mode import (
 from jtorch.autograd.graph import Node
 
 __all__ = [
-    "Function", "FunctionCtx", "Node", "backward", "enable_grad", "grad", "inference_mode", "is_grad_enabled",
-    "is_inference_mode_enabled", "no_grad", "once_differentiable", "set_grad_enabled",
+    "Function",
+    "FunctionCtx",
+    "Node",
+    "backward",
+    "enable_grad",
+    "grad",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "once_differentiable",
+    "set_grad_enabled",
 ]
 
 
@@ -28,35 +40,41 @@ def _as_list(x):
 
 
 def _root_grads(outputs, grad_outputs):
-    import jax.numpy as jnp
-
+    """Edges of ``outputs`` and their starting gradients (Tensors), with torch's checks."""
     from jtorch._tensor import Tensor
+    from jtorch.autograd.graph import const
 
     grads = _as_list(grad_outputs) or [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError(
+            f"grad_tensors (or grad_outputs) should be a sequence of Tensors of length {len(outputs)}, got {len(grads)}"
+        )
     edges, arrays = [], []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if not out.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        arr = out._data
         if g is None:
-            if out.numel() != 1:
+            if arr.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not (out.dtype.is_floating_point or out.dtype.is_complex):
+            if not jnp.issubdtype(arr.dtype, jnp.floating):
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-            g = Tensor._wrap(jnp.ones(out.shape, out._data.dtype))
-        elif not isinstance(g, Tensor):
-            g = Tensor._wrap(jnp.asarray(g, out._data.dtype))
-        if tuple(g.shape) != tuple(out.shape):
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of {out.shape}."
-            )
+            g = Tensor._wrap(const(1, arr.shape, arr.dtype))
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor._wrap(jnp.asarray(g, arr.dtype))
+            if g._data.shape != arr.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of {out.shape}."
+                )
         edges.append(out._grad_edge())
         arrays.append(g)
     return edges, arrays
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None) -> None:
+def backward(
+    tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None
+) -> None:
     """Accumulate d(tensors)/d(leaf) into each leaf's ``.grad`` (or only into ``inputs``)."""
     from jtorch.autograd.graph import run_backward
 
@@ -75,37 +93,47 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     run_backward(edges, grads, retain_graph, create_graph, inputs=input_edges, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """Return d(outputs)/d(inputs) without touching ``.grad``."""
-    import jax.numpy as jnp
-
     from jtorch._tensor import Tensor
     from jtorch.autograd.graph import run_backward
 
     if is_grads_batched:
         raise NotImplementedError("torch.autograd.grad(is_grads_batched=True) is not implemented in jtorch")
     outputs = _as_list(outputs)
-    single = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)
     if retain_graph is None:
         retain_graph = create_graph
+    edges, grads = _root_grads(outputs, grad_outputs)  # torch checks the outputs first
     for t in inputs:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    edges, grads = _root_grads(outputs, grad_outputs)
     if not create_graph:
         grads = [g._data for g in grads]
-    results = run_backward(edges, grads, retain_graph, create_graph, inputs=[t._grad_edge() for t in inputs], accumulate=False)
+    results = run_backward(
+        edges, grads, retain_graph, create_graph, inputs=[t._grad_edge() for t in inputs], accumulate=False
+    )
     if allow_unused is None:
         allow_unused = materialize_grads
     out = []
-    for t, g in zip(inputs, results):
+    for i, (t, g) in enumerate(zip(inputs, results)):
         if g is None:
             if materialize_grads:
                 g = Tensor._wrap(jnp.zeros(t.shape, t._data.dtype))
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior."
                 )
         elif not create_graph:
             g = g.detach()

@@ -54,7 +54,9 @@ class Function(metaclass=_FunctionMeta):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD."
+        )
 
     vjp = backward
 
@@ -82,8 +84,13 @@ class Function(metaclass=_FunctionMeta):
             return out
         diff_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
         edges = [args[i]._grad_edge() for i in diff_pos]
-        node = Node(cls._backward_name, edges, (cls, ctx, diff_pos, len(args)), _function_backward,
-                    [(o.shape, o._data.dtype) if isinstance(o, Tensor) else ((), None) for o in outs])
+        node = Node(
+            cls._backward_name,
+            edges,
+            (cls, ctx, diff_pos, len(args)),
+            _function_backward,
+            [(o.shape, o._data.dtype) if isinstance(o, Tensor) else ((), None) for o in outs],
+        )
         results = []
         for k, o in enumerate(outs):
             if isinstance(o, Tensor):
@@ -109,7 +116,9 @@ def _function_backward(node, grads, create_graph):
     if not isinstance(res, tuple):
         res = (res,)
     if len(res) < n_args:
-        raise RuntimeError(f"function {cls._backward_name} returned an incorrect number of gradients (expected {n_args}, got {len(res)})")
+        raise RuntimeError(
+            f"function {cls._backward_name} returned an incorrect number of gradients (expected {n_args}, got {len(res)})"
+        )
     out = []
     for p in diff_pos:
         g = res[p]
@@ -123,9 +132,38 @@ def _function_backward(node, grads, create_graph):
 
 
 def once_differentiable(fn):
+    """Run ``backward`` without recording; under ``create_graph`` its results get a grad_fn that
+    raises if differentiated again (torch's DelayedError)."""
+
     @functools.wraps(fn)
     def wrapper(ctx, *args):
+        from jtorch._tensor import Tensor
+
         with grad_mode.no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not grad_mode.is_grad_enabled():
+            return outputs
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            return outputs
+        multi = isinstance(outputs, tuple)
+        outs = outputs if multi else (outputs,)
+        # As torch: detached aliases that require grad, so the error node sits on the graph.
+        wrapped = tuple(_DelayedError.apply(o.detach().requires_grad_()) if isinstance(o, Tensor) else o for o in outs)
+        return wrapped if multi else wrapped[0]
 
     return wrapper
+
+
+class _DelayedError(Function):
+    """Identity whose backward raises: marks results of a once_differentiable backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+_DelayedError._backward_name = "torch::autograd::Error"

@@ -8,8 +8,7 @@ concrete arrays and on tracers, which is what lets ``jtorch.compile`` fuse a who
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import jax
 import jax.numpy as jnp
 
 from jtorch.autograd import grad_mode
@@ -25,7 +24,19 @@ _FREED = (
 class Node:
     """A recorded op (torch's ``grad_fn``). ``edges[i]`` is where the gradient of differentiable input i goes."""
 
-    __slots__ = ("_name", "edges", "_saved", "_backward", "_out_meta", "_pre_hooks", "_hooks", "_tensor_pre_hooks", "_retained", "metadata", "__weakref__")
+    __slots__ = (
+        "_name",
+        "edges",
+        "_saved",
+        "_backward",
+        "_out_meta",
+        "_pre_hooks",
+        "_hooks",
+        "_tensor_pre_hooks",
+        "_retained",
+        "metadata",
+        "__weakref__",
+    )
 
     def __init__(self, name, edges, saved, backward, out_meta):
         self._name = name
@@ -93,27 +104,40 @@ class AccumulateGrad(Node):
     __slots__ = ("variable", "_post_hooks")
 
     def __init__(self, variable):
-        super().__init__("AccumulateGrad", [], True, None, [(variable.shape, None)])
+        super().__init__("torch::autograd::AccumulateGrad", [], True, None, [(variable.shape, None)])
         self.variable = variable
         self._post_hooks = None
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
     def apply(self, grads, create_graph):
         from jtorch._tensor import Tensor
 
-        (g,) = grads
+        g = grads[0]
         if g is None:
             return []
         var = self.variable
-        if not isinstance(g, Tensor):
-            g = Tensor._wrap(g)
-        if g.dtype is not var.dtype:
-            g = g.to(var.dtype)
-        if var.grad is None:
-            var.grad = g if create_graph else g.detach()
-        elif create_graph or var.grad.requires_grad:
-            var.grad = var.grad + g
+        if create_graph:
+            g = g if isinstance(g, Tensor) else Tensor._wrap(g)
+            if g.dtype is not var.dtype:
+                g = g.to(var.dtype)
+            # torch keeps the graph of the accumulated gradient under create_graph.
+            var.grad = g if var.grad is None else var.grad + g
         else:
-            var.grad._assign_array(var.grad._data + g._data)
+            # Fast path (no Tensor temporaries): the incoming gradient is a plain array.
+            arr = g._data if isinstance(g, Tensor) else g
+            want = var._data.dtype
+            if arr.dtype != want:
+                arr = arr.astype(want)
+            old = var.grad
+            if old is None:
+                var.grad = Tensor._wrap(arr)
+            elif old.requires_grad:
+                var.grad = old + Tensor._wrap(arr)
+            else:
+                # torch adds in place when the existing grad does not require grad.
+                old._assign_array(_jit_add(old._data, arr))
         if self._post_hooks:
             for hook in list(self._post_hooks.values()):
                 hook(var)
@@ -123,9 +147,31 @@ class AccumulateGrad(Node):
         pass
 
 
+def _add(a, b):
+    return a + b
+
+
+_jit_add = jax.jit(_add)
+
+# Constant arrays (root gradients of ones, zeros for unused outputs) are immutable, so they are
+# cached per (shape, dtype) and made concretely even while tracing (a constant, never a tracer).
+_CONSTS: dict = {}
+
+
+def const(value: float, shape, dtype):
+    key = (value, tuple(shape), dtype)
+    arr = _CONSTS.get(key)
+    if arr is None:
+        with jax.ensure_compile_time_eval():
+            arr = jnp.full(shape, value, dtype)
+        if len(_CONSTS) < 4096:
+            _CONSTS[key] = arr
+    return arr
+
+
 def _zeros(meta):
     shape, dt = meta
-    return jnp.zeros(shape, dt)
+    return const(0, shape, dt)
 
 
 def _as_tensor_grad(g):
@@ -145,45 +191,58 @@ def _run_tensor_pre_hooks(node, grads):
     return grads
 
 
-def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True, allow_unused=True):
+def _dependencies(roots) -> dict:
+    """How many gradient contributions (incoming edges) each reachable node waits for."""
+    deps: dict = {}
+    stack = [n for n, _ in roots]
+    seen = set(stack)
+    while stack:
+        for nxt, _ in stack.pop().edges:
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
+def run_backward(
+    roots, root_grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True, allow_unused=True
+):
     """Walk the graph from ``roots`` (list of (node, output_nr)) with ``root_grads``.
 
     With ``accumulate`` the leaves' AccumulateGrad nodes run (``Tensor.backward``); otherwise the
     gradients reaching ``inputs`` (a list of edges) are captured and returned (``autograd.grad``).
+    Gradients travel as plain arrays, or as Tensors with ``create_graph`` (so the backward is
+    itself recorded). Each node runs once all its incoming contributions have arrived.
     """
-    from jtorch._tensor import Tensor
-
     wrap = create_graph
-    # Count how many gradient contributions each node waits for.
-    deps = defaultdict(int)
-    seen = set()
-    stack = [n for n, _ in roots]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        for nxt, _ in node.edges:
-            deps[nxt] += 1
-            stack.append(nxt)
+    deps = _dependencies(roots)
 
-    capture = {}
+    capture = None
+    results = []
+    accumulate_filter = None
     if inputs is not None:
+        capture = {}
         for k, (node, nr) in enumerate(inputs):
             capture.setdefault(node, []).append((k, nr))
-    results = [None] * (len(inputs) if inputs is not None else 0)
-    accumulate_filter = None
-    if accumulate and inputs is not None:
-        accumulate_filter = {node for node, _ in inputs}
+        results = [None] * len(inputs)
+        if accumulate:
+            accumulate_filter = {node for node, _ in inputs}
 
     buffers = {}
     for (node, nr), g in zip(roots, root_grads):
-        buf = buffers.setdefault(node, [None] * len(node._out_meta))
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node._out_meta)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
-    ready = [node for node, _ in roots if deps[node] == 0]
-    ready = list(dict.fromkeys(ready))
+    ready = list(dict.fromkeys(node for node, _ in roots if node not in deps))
 
-    with grad_mode.set_grad_enabled(create_graph):
+    prev_mode = grad_mode.is_grad_enabled()
+    grad_mode._set_enabled(create_graph)
+    try:
         while ready:
             node = ready.pop()
             grads = buffers.pop(node, None) or [None] * len(node._out_meta)
@@ -203,24 +262,26 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, inpu
                     if new is not None:
                         outs = tuple(new)
                 grads = [None if g is None else (g if wrap else g._data) for g in outs]
-            if node in capture:
+            if capture is not None and node in capture:
                 for k, nr in capture[node]:
                     g = grads[nr]
                     results[k] = None if g is None else _as_tensor_grad(g)
-            if isinstance(node, AccumulateGrad):
+            if type(node) is AccumulateGrad:
                 if accumulate and (accumulate_filter is None or node in accumulate_filter):
                     node.apply(grads, create_graph)
                 continue
-            if all(g is None for g in grads):
-                in_grads = [None] * len(node.edges)
-            else:
-                if wrap:
-                    grads = [Tensor._wrap(_zeros(m)) if g is None else _as_tensor_grad(g) for g, m in zip(grads, node._out_meta)]
-                else:
+            in_grads = None
+            missing = [g is None for g in grads]
+            if not all(missing):
+                if any(missing):
                     grads = [_zeros(m) if g is None else g for g, m in zip(grads, node._out_meta)]
+                if wrap:
+                    grads = [_as_tensor_grad(g) for g in grads]
                 in_grads = node.apply(grads, create_graph)
                 if not retain_graph:
                     node._release()
+            else:
+                in_grads = [None] * len(node.edges)
             if node._hooks:
                 gi = tuple(None if g is None else _as_tensor_grad(g) for g in in_grads)
                 go = tuple(None if g is None else _as_tensor_grad(g) for g in grads)
@@ -231,9 +292,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool, inpu
                 in_grads = [None if g is None else (g if wrap else g._data) for g in gi]
             for (nxt, nr), g in zip(node.edges, in_grads):
                 if g is not None:
-                    buf = buffers.setdefault(nxt, [None] * len(nxt._out_meta))
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * len(nxt._out_meta)
+                    old = buf[nr]
+                    buf[nr] = g if old is None else (old + g if wrap else _jit_add(old, g))
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
                     ready.append(nxt)
+    finally:
+        grad_mode._set_enabled(prev_mode)
     return results
