@@ -105,19 +105,9 @@ from jtorch._dtype import finfo, iinfo  # noqa: E402,F401
 
 # Legacy tensor type names: torch.FloatTensor etc. construct tensors and work with .type().
 def _legacy_type(d):
-    class _T(Tensor):
-        _jtorch_dtype = d
+    from jtorch._ops.creation import legacy_type
 
-        def __new__(cls, *args):
-            if len(args) == 1 and not isinstance(args[0], int):
-                return tensor(args[0], dtype=d)
-            return zeros(*args, dtype=d)
-
-        def __instancecheck__(cls, obj):
-            return isinstance(obj, Tensor) and obj.dtype is d
-
-    _T.__name__ = d._legacy
-    return _T
+    return legacy_type(d)
 
 
 for _d in _dtype.ALL:
