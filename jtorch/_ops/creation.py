@@ -28,6 +28,8 @@ def _finish(arr, dtype=None, device=None, requires_grad=False) -> Tensor:
         arr = put(arr, _device(device))
     t = Tensor._wrap(arr)
     if requires_grad:
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -53,27 +55,40 @@ def _infer_dtype(data) -> _dtype.dtype | None:
     if isinstance(data, (list, tuple)):
         out = None
         for x in data:
+            if isinstance(x, str):
+                raise ValueError(f"too many dimensions '{type(x).__name__}'")
             d = _infer_dtype(x)
             if d is not None:
                 out = d if out is None else _dtype.promote_types(out, d)
         return out
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if hasattr(data, "__array__") or hasattr(data, "__jax_array__"):
         return _dtype.from_numpy_dtype(np.asarray(data).dtype)
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def _is_seq(x) -> bool:
+    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
 
 
 def _check_ragged(data, dim=0):
-    if isinstance(data, (list, tuple)) and data:
-        lens = None
+    """torch's shape check for nested sequences: the first element fixes each dimension's length."""
+    if not _is_seq(data) or len(data) == 0:
+        return
+    first = data[0]
+    if not _is_seq(first):
         for x in data:
-            if isinstance(x, (list, tuple)):
-                if lens is None:
-                    lens = len(x)
-                elif len(x) != lens:
-                    raise ValueError(f"expected sequence of length {lens} at dim {dim + 1} (got {len(x)})")
-                _check_ragged(x, dim + 1)
-            elif lens is not None:
-                raise TypeError(f"not a sequence")
+            if _is_seq(x):  # torch reads the scalar slot as an integer and fails on the list
+                raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+        return
+    n = len(first)
+    for x in data:
+        if not _is_seq(x):
+            raise TypeError("not a sequence")
+        if len(x) != n:
+            raise ValueError(f"expected sequence of length {n} at dim {dim + 1} (got {len(x)})")
+        _check_ragged(x, dim + 1)
 
 
 def _to_numpy(data):
@@ -105,8 +120,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     arr = _to_numpy(data)
     if arr.dtype == object:
         raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-    if np.iscomplexobj(arr) and not dt.is_complex:
-        raise TypeError("can't convert complex to float")
+    if np.iscomplexobj(arr) and not dt.is_complex and not isinstance(data, np.ndarray):
+        if dt.is_floating_point:
+            raise TypeError("must be real number, not complex")
+        raise TypeError("'complex' object cannot be interpreted as an integer")
     return _finish(jnp.asarray(arr.astype(dt.np, copy=False)), None, device, requires_grad)
 
 
@@ -125,14 +142,24 @@ def from_numpy(ndarray) -> Tensor:
     return Tensor._wrap(jnp.asarray(ndarray))
 
 
-def _filled(fill, size, dtype, device, requires_grad):
+def check_size(shape: tuple, op: str = "") -> tuple:
+    """Reject negative sizes with torch's messages (``zeros`` has its own)."""
+    for s in shape:
+        if s < 0:
+            if op == "zeros":
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(shape)}")
+    return shape
+
+
+def _filled(fill, size, dtype, device, requires_grad, op=""):
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    return _finish(jnp.full(shape_arg(size), fill, dt.np), None, device, requires_grad)
+    return _finish(jnp.full(check_size(shape_arg(size), op), fill, dt.np), None, device, requires_grad)
 
 
 @torch_op(method=False)
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled(0, size, dtype, device, requires_grad, "zeros")
 
 
 @torch_op(method=False)
@@ -210,26 +237,84 @@ def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _fma(a, b, c):
+    """Correctly rounded ``a * b + c`` in float64 (numpy has no fma): Dekker's exact product, then an
+    exact two-sum, so the result is what the FMA instruction torch's compiled kernels use gives."""
+    a, b, c = np.float64(a), np.asarray(b, np.float64), np.asarray(c, np.float64)
+    p = a * b
+    split = 134217729.0  # 2**27 + 1, Veltkamp splitting
+    ta, tb = split * a, split * b
+    ah = ta - (ta - a)
+    bh = tb - (tb - b)
+    al, bl = a - ah, b - bh
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = p + c
+    bb = s - p
+    t = (p - (s - bb)) + (c - bb)
+    return s + (t + err)
+
+
+def _arange_values(start: float, step: float, n: int, dt: _dtype.dtype) -> np.ndarray:
+    """torch's CPU arange kernel for floating dtypes, bit for bit (x86-64 builds).
+
+    The kernel accumulates in double (float for half types): blocks of two 256-bit vectors take
+    ``base = T(fma(step, i, start))`` and fill ``T(fma(step, k, base))`` for the lanes k; the tail
+    that does not fill two vectors is ``T(fma(step, i, start))`` per element.
+    """
+    half = dt in (_dtype.float16, _dtype.bfloat16)
+    lanes = 32 // dt.itemsize
+    if (
+        half
+    ):  # accumulate in float32 (the fma in double, rounded to float32, is float32's fma but for rare double rounding)
+        start, step = float(np.float32(start)), float(np.float32(step))
+    idx = np.arange(n, dtype=np.int64)
+    n_vec = (n // (2 * lanes)) * 2 * lanes
+    out = np.empty(n, np.float64)
+    if n_vec:
+        blocks = idx[:n_vec:lanes]
+        base = _fma(step, blocks, start)
+        base = (base.astype(np.float32) if half else base).astype(dt.np).astype(np.float64)
+        k = np.tile(np.arange(lanes, dtype=np.float64), len(blocks))
+        out[:n_vec] = _fma(step, k, np.repeat(base, lanes))
+    out[n_vec:] = _fma(step, idx[n_vec:], start)
+    if half:
+        out = out.astype(np.float32)
+    return out.astype(dt.np)
+
+
 @torch_op(method=False)
 def arange(
     start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False
 ):
+    """Values ``start + i * step`` for ``i`` in ``[0, ceil((end - start) / step))``, as torch computes them."""
     start, end, step = _num(start), _num(end), _num(step)
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.result_type(start, end, step)
     dt = _dtype.to_dtype(dtype)
-    n = max(0, math.ceil((end - start) / step))
-    if dt.is_floating_point:
-        # torch computes start + i * step in double precision, then casts
-        arr = (start + np.arange(n, dtype=np.float64) * step).astype(dt.np)
+    floating = dt.is_floating_point
+    if not (math.isfinite(float(start)) and math.isfinite(float(end))):
+        raise RuntimeError(f"unsupported range: {float(start):g} -> {float(end):g}")
+    # torch converts the bounds to the accumulation type first: integral dtypes truncate them
+    xstart, xend, xstep = (float(start), float(end), float(step)) if floating else (int(start), int(end), int(step))
+    if not (xstep > 0 or xstep < 0):
+        raise RuntimeError("step must be nonzero")
+    if dt is _dtype.int64:
+        sgn = (xstep > 0) - (xstep < 0)
+        num = xend - xstart + xstep - sgn
+        size_d = abs(num) // abs(xstep) * (1 if (num >= 0) == (xstep > 0) else -1)
     else:
-        arr = (start + np.arange(n, dtype=np.int64) * int(step)).astype(dt.np)
+        size_d = math.ceil((float(end) - float(start)) / float(step))
+    if not ((xstep > 0 and xend >= xstart) or (xstep < 0 and xend <= xstart)):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if not (0 <= size_d <= np.iinfo(np.int64).max):
+        raise RuntimeError("invalid size, possible overflow?")
+    n = int(size_d)
+    if floating:
+        arr = _arange_values(xstart, xstep, n, dt)
+    else:
+        arr = (xstart + np.arange(n, dtype=np.int64) * xstep).astype(dt.np)
     return _finish(jnp.asarray(arr), None, device, requires_grad)
 
 
@@ -251,20 +336,32 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
 
 @torch_op(method=False)
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """torch's CPU kernel: the first half counts up from ``start``, the second down from ``end``,
+    in the output dtype's own arithmetic (integral dtypes truncate the bounds, step in double)."""
     start, end = _num(start), _num(end)
-    dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    # torch fills the first half from start and the second half from end (symmetric rounding)
-    i = np.arange(steps, dtype=np.float64)
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    half = steps // 2
-    arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
-    if dt.is_floating_point and dt.itemsize < 8:
-        wdt = np.float32
-        i32 = np.arange(steps, dtype=wdt)
-        st = wdt(step)
-        arr = np.where(i32 < half, wdt(start) + st * i32, wdt(end) - st * (wdt(steps - 1) - i32))
+    dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.result_type(start, end)
+    if dtype is None and not (dt.is_floating_point or dt.is_complex):
+        dt = _dtype.get_default_dtype()
+    halfway = steps // 2
+    i = np.arange(steps, dtype=np.int64)
+    if dt.is_floating_point or dt.is_complex:
+        T = dt.np.type
+        s, e = T(start), T(end)
+        if steps == 1:
+            arr = np.full(1, s, dt.np)
+        else:
+            with np.errstate(all="ignore"):
+                step = (e - s) / T(steps - 1)
+                arr = np.where(i < halfway, s + step * i.astype(dt.np), e - step * (steps - i - 1).astype(dt.np))
+    else:
+        s, e = int(start), int(end)
+        step = (float(e) - float(s)) / (steps - 1) if steps > 1 else 0.0
+        vals = np.where(i < halfway, s + step * i, e - step * (steps - i - 1))
+        arr = np.trunc(vals).astype(np.int64) if steps != 1 else np.full(1, s, np.int64)
     return _finish(jnp.asarray(np.asarray(arr).astype(dt.np)), None, device, requires_grad)
 
 
@@ -277,8 +374,42 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 @torch_op(method=False)
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
     return _finish(jnp.eye(n, n if m is None else m, dtype=dt.np), None, device, requires_grad)
+
+
+class _LegacyTensorType(type):
+    """Metaclass of the legacy types (``torch.FloatTensor``...): ``isinstance`` checks the dtype."""
+
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.dtype is cls.dtype
+
+    def __repr__(cls) -> str:
+        return f"<class 'torch.{cls.__name__}'>"
+
+
+def legacy_type(d: _dtype.dtype) -> type:
+    """``torch.FloatTensor(2, 3)`` (uninitialised in torch, zeros here), ``torch.FloatTensor([1, 2])``
+    (data), ``torch.FloatTensor()`` (empty); instances are plain Tensors of dtype ``d``."""
+
+    def __new__(cls, *args, device=None):
+        from jtorch._size import Size
+
+        if not args:
+            return tensor([], dtype=d, device=device)
+        if len(args) == 1 and not isinstance(args[0], (numbers.Integral, Size)):
+            if isinstance(args[0], numbers.Number):
+                raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+            return tensor(args[0], dtype=d, device=device)
+        return _filled(0, args, d, device, False)
+
+    return _LegacyTensorType(
+        d._legacy, (), {"__new__": __new__, "dtype": d, "_jtorch_dtype": d, "__module__": "jtorch"}
+    )
 
 
 def _clone(a):

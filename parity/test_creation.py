@@ -1,0 +1,242 @@
+"""Tensor creation against torch: values, dtypes, shapes, requires_grad, errors and messages.
+
+Creation is exact (no arithmetic beyond torch's own formulas), so values are compared with zero
+tolerance except where noted (linspace/logspace: float rounding of a closed form, 1 ulp).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from opinfo import assert_same, covers
+
+import jtorch
+
+torch.set_num_threads(1)
+
+EXACT = (0, 0)
+
+CASES = {
+    # torch.tensor: dtype inference
+    "tensor_floats": lambda T: T.tensor([[1.0, 2.0], [3.0, 4.5]]),
+    "tensor_ints": lambda T: T.tensor([[1, 2], [3, 4]]),
+    "tensor_mixed": lambda T: T.tensor([1, 2.5, True]),
+    "tensor_int_bool": lambda T: T.tensor([1, True]),
+    "tensor_bools": lambda T: T.tensor([True, False]),
+    "tensor_complex": lambda T: T.tensor([1, 2j]),
+    "tensor_scalar_int": lambda T: T.tensor(3),
+    "tensor_scalar_float": lambda T: T.tensor(3.5),
+    "tensor_scalar_bool": lambda T: T.tensor(False),
+    "tensor_empty": lambda T: T.tensor([]),
+    "tensor_empty_nested": lambda T: T.tensor([[], []]),
+    "tensor_tuple": lambda T: T.tensor(((1, 2), (3, 4))),
+    "tensor_dtype": lambda T: T.tensor([1, 2], dtype=T.float64),
+    "tensor_dtype_int_from_float": lambda T: T.tensor([1.7, -2.7], dtype=T.int32),
+    "tensor_numpy_f64": lambda T: T.tensor(np.array([1.0, 2.0])),
+    "tensor_numpy_i32": lambda T: T.tensor(np.array([1, 2], dtype=np.int32)),
+    "tensor_numpy_scalar": lambda T: T.tensor(np.float32(2.5)),
+    "tensor_numpy_scalar_list": lambda T: T.tensor([np.float64(1.5), 2]),
+    "tensor_of_0d_tensors": lambda T: T.tensor([T.tensor(1.5), T.tensor(2.5)]),
+    "tensor_requires_grad": lambda T: T.tensor([1.0, 2.0], requires_grad=True),
+    "tensor_large_int": lambda T: T.tensor([2**40, -(2**50)]),
+    # as_tensor / from_numpy
+    "as_tensor_list": lambda T: T.as_tensor([1, 2, 3]),
+    "as_tensor_numpy": lambda T: T.as_tensor(np.arange(4, dtype=np.int16)),
+    "as_tensor_dtype": lambda T: T.as_tensor([1, 2], dtype=T.float32),
+    "as_tensor_tensor_dtype": lambda T: T.as_tensor(T.tensor([1, 2]), dtype=T.float64),
+    "from_numpy_f32": lambda T: T.from_numpy(np.arange(6, dtype=np.float32).reshape(2, 3)),
+    "from_numpy_bool": lambda T: T.from_numpy(np.array([True, False])),
+    "from_numpy_u8": lambda T: T.from_numpy(np.array([1, 255], dtype=np.uint8)),
+    "from_numpy_c128": lambda T: T.from_numpy(np.array([1 + 1j])),
+    # zeros / ones / full / empty
+    "zeros": lambda T: T.zeros(2, 3),
+    "zeros_tuple": lambda T: T.zeros((2, 3)),
+    "zeros_list": lambda T: T.zeros([4]),
+    "zeros_size": lambda T: T.zeros(T.Size([2, 1])),
+    "zeros_scalar": lambda T: T.zeros(()),
+    "zeros_dtype": lambda T: T.zeros(2, dtype=T.int32),
+    "ones": lambda T: T.ones(3, dtype=T.bool),
+    "ones_rg": lambda T: T.ones(2, requires_grad=True),
+    "empty_shape": lambda T: T.empty(2, 3).shape,
+    "empty_dtype": lambda T: T.empty(2, dtype=T.float64).dtype,
+    "full_float": lambda T: T.full((2, 2), 1.5),
+    "full_int": lambda T: T.full((2,), 7),
+    "full_bool": lambda T: T.full((2,), True),
+    "full_complex": lambda T: T.full((2,), 1 + 2j),
+    "full_dtype": lambda T: T.full((3,), 2, dtype=T.float64),
+    "full_list_size": lambda T: T.full([1, 2], 3.0),
+    "zeros_like": lambda T: T.zeros_like(T.tensor([[1, 2]])),
+    "ones_like_dtype": lambda T: T.ones_like(T.tensor([1, 2]), dtype=T.float32),
+    "full_like": lambda T: T.full_like(T.tensor([1.0, 2.0]), 7),
+    "full_like_int_float_fill": lambda T: T.full_like(T.tensor([1, 2]), 2.7),
+    "empty_like": lambda T: T.empty_like(T.tensor([[1, 2]])).shape,
+    "empty_like_dtype": lambda T: T.empty_like(T.tensor([1, 2]), dtype=T.int8).dtype,
+    "ones_like_rg": lambda T: T.ones_like(T.tensor([1.0]), requires_grad=True),
+    # new_*
+    "new_zeros": lambda T: T.tensor([1, 2], dtype=T.int32).new_zeros(2, 3),
+    "new_zeros_tuple": lambda T: T.tensor([1.0]).new_zeros((2,)),
+    "new_ones": lambda T: T.tensor([1.0], dtype=T.float64).new_ones(3),
+    "new_ones_dtype": lambda T: T.tensor([1.0]).new_ones(2, dtype=T.int64),
+    "new_full": lambda T: T.tensor([1], dtype=T.int16).new_full((2,), 5),
+    "new_empty": lambda T: T.tensor([1.0], dtype=T.float16).new_empty(2, 2).shape,
+    "new_empty_dtype": lambda T: T.tensor([1.0], dtype=T.float16).new_empty(2).dtype,
+    "new_tensor": lambda T: T.tensor([1.0], dtype=T.float64).new_tensor([1, 2]),
+    "new_tensor_dtype": lambda T: T.tensor([1.0]).new_tensor([1, 2], dtype=T.int8),
+    "new_tensor_rg": lambda T: T.tensor([1.0]).new_tensor([1.0], requires_grad=True),
+    # arange / range
+    "arange_int": lambda T: T.arange(5),
+    "arange_start_end": lambda T: T.arange(2, 7),
+    "arange_neg_step": lambda T: T.arange(5, -3, -2),
+    "arange_float": lambda T: T.arange(0.0, 1.0, 0.1),
+    "arange_float_step_round": lambda T: T.arange(1, 2.5, 0.3),
+    "arange_float_end": lambda T: T.arange(4.5),
+    "arange_neg_float": lambda T: T.arange(1.0, -1.0, -0.25),
+    "arange_dtype": lambda T: T.arange(5, dtype=T.float64),
+    "arange_int_dtype_float_args": lambda T: T.arange(0.5, 4.0, 1.5, dtype=T.int64),
+    "arange_empty": lambda T: T.arange(3, 3),
+    "arange_f32_accuracy": lambda T: T.arange(-1.0, 1.0, 0.01),
+    "arange_tensor_args": lambda T: T.arange(T.tensor(3)),
+    "arange_rg": lambda T: T.arange(3.0, requires_grad=True),
+    # linspace / logspace / eye
+    "linspace": lambda T: T.linspace(0, 1, 5),
+    "linspace_odd": lambda T: T.linspace(-3.3, 7.1, 11),
+    "linspace_one": lambda T: T.linspace(2, 3, 1),
+    "linspace_zero": lambda T: T.linspace(2, 3, 0),
+    "linspace_f64": lambda T: T.linspace(0, 1, 7, dtype=T.float64),
+    "linspace_int": lambda T: T.linspace(0, 10, 4, dtype=T.int64),
+    "linspace_desc": lambda T: T.linspace(5, -5, 6),
+    "logspace": lambda T: T.logspace(0, 2, 3),
+    "logspace_base2": lambda T: T.logspace(0, 4, 5, base=2),
+    "logspace_f64": lambda T: T.logspace(-2, 2, 9, dtype=T.float64),
+    "eye": lambda T: T.eye(3),
+    "eye_rect": lambda T: T.eye(2, 4),
+    "eye_dtype": lambda T: T.eye(2, dtype=T.int64),
+    # legacy constructors and type strings
+    "Tensor_shape": lambda T: (T.Tensor(2, 3).shape, T.Tensor(2, 3).dtype),
+    "Tensor_list": lambda T: T.Tensor([1, 2]),
+    "Tensor_empty": lambda T: T.Tensor(),
+    "FloatTensor_empty": lambda T: T.FloatTensor(),
+    "FloatTensor_size": lambda T: T.FloatTensor(T.Size([2, 3])).shape,
+    "legacy_repr": lambda T: repr(T.FloatTensor).replace("jtorch", "torch"),
+    "FloatTensor_shape": lambda T: (T.FloatTensor(2).shape, T.FloatTensor(2).dtype),
+    "FloatTensor_list": lambda T: T.FloatTensor([1, 2]),
+    "LongTensor_list": lambda T: T.LongTensor([1, 2]),
+    "DoubleTensor_list": lambda T: T.DoubleTensor([1.5]),
+    "BoolTensor_list": lambda T: T.BoolTensor([1, 0]),
+    "IntTensor_shape": lambda T: (T.IntTensor(3, 1).shape, T.IntTensor(3).dtype),
+    "type_float": lambda T: T.ones(1).type(),
+    "type_long": lambda T: T.ones(1, dtype=T.int64).type(),
+    "type_bool": lambda T: T.ones(1, dtype=T.bool).type(),
+    "type_half": lambda T: T.ones(1, dtype=T.float16).type(),
+    "type_convert_str": lambda T: T.ones(2).type("torch.LongTensor"),
+    "type_convert_dtype": lambda T: T.ones(2).type(T.float64),
+    "type_convert_legacy": lambda T: T.ones(2).type(T.IntTensor),
+    # conversions
+    "to_float": lambda T: T.tensor([1, 2]).float(),
+    "to_double": lambda T: T.tensor([1, 2]).double(),
+    "to_long": lambda T: T.tensor([1.7, -1.7]).long(),
+    "to_int": lambda T: T.tensor([1.7, -1.7]).int(),
+    "to_half": lambda T: T.tensor([1.1, 2.0]).half(),
+    "to_bool": lambda T: T.tensor([0.0, 0.5, -1.0]).bool(),
+    "to_dtype": lambda T: T.tensor([1, 2]).to(T.float16),
+    "to_dtype_kw": lambda T: T.tensor([1, 2]).to(dtype=T.float64),
+    "to_other": lambda T: T.tensor([1, 2]).to(T.tensor([1.0], dtype=T.float64)),
+    "to_complex_to_real": lambda T: T.tensor([1.0, 2.0]).to(T.complex64),
+    "to_grad": lambda T: T.tensor([1.0], requires_grad=True).double(),
+    "to_same_is_self": lambda T: (lambda t: t.to(T.float32) is t)(T.ones(1)),
+    "to_copy_not_self": lambda T: (lambda t: t.to(T.float32, copy=True) is t)(T.ones(1)),
+}
+
+COVERS = (
+    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
+    "empty_like", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full", "Tensor.new_empty", "Tensor.new_tensor",
+    "arange", "linspace", "logspace", "eye", "Tensor.type", "Tensor.float", "Tensor.double", "Tensor.long",
+    "Tensor.int", "Tensor.half", "Tensor.bool", "Tensor.to",
+)  # fmt: skip
+
+
+@covers(*COVERS)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_creation(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = CASES[name](torch)
+        j = CASES[name](jtorch)
+    tol = (1.3e-7, 0) if name.startswith(("linspace", "logspace")) else EXACT  # 1 ulp: closed-form rounding
+    if isinstance(t, torch.Tensor):
+        assert j.requires_grad == t.requires_grad
+        assert j.is_leaf == t.is_leaf
+    if isinstance(t, (torch.Size, torch.dtype, tuple)):
+        t, j = str(t), str(j)
+    assert_same(t, j, *tol, what=name)
+
+
+ERRORS = {
+    "ragged": lambda T: T.tensor([[1, 2], [3]]),
+    "ragged_deep": lambda T: T.tensor([[[1], [2]], [[3], [4, 5]]]),
+    "ragged_scalar_then_list": lambda T: T.tensor([1, [2]]),
+    "ragged_list_then_scalar": lambda T: T.tensor([[1], 2]),
+    "tensor_str": lambda T: T.tensor("abc"),
+    "tensor_object": lambda T: T.tensor([object()]),
+    "tensor_none": lambda T: T.tensor(None),
+    "complex_to_float": lambda T: T.tensor([1j], dtype=T.float32),
+    "requires_grad_int": lambda T: T.tensor([1, 2], requires_grad=True),
+    "ones_requires_grad_int": lambda T: T.ones(2, dtype=T.int64, requires_grad=True),
+    "from_numpy_list": lambda T: T.from_numpy([1, 2]),
+    "from_numpy_object": lambda T: T.from_numpy(np.array(["a"], dtype=object)),
+    "arange_zero_step": lambda T: T.arange(0, 5, 0),
+    "arange_bad_sign": lambda T: T.arange(0, 5, -1),
+    "linspace_neg_steps": lambda T: T.linspace(0, 1, -1),
+    "zeros_neg": lambda T: T.zeros(-1),
+    "eye_neg": lambda T: T.eye(-1),
+    "eye_neg_m": lambda T: T.eye(2, -1),
+    "ones_neg": lambda T: T.ones(2, -3),
+    "full_neg": lambda T: T.full((-1,), 1.0),
+    "arange_nan": lambda T: T.arange(float("nan")),
+    "arange_inf": lambda T: T.arange(0, float("inf")),
+    "legacy_float_scalar": lambda T: T.FloatTensor(2.5),
+    "complex_to_int": lambda T: T.tensor([1j], dtype=T.int64),
+    "tensor_str_list": lambda T: T.tensor(["a"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_creation_errors(name):
+    with pytest.raises(Exception) as te:
+        ERRORS[name](torch)
+    with pytest.raises(Exception) as je:
+        ERRORS[name](jtorch)
+    assert je.type is te.type, (je.value, te.value)
+    assert str(je.value) == str(te.value)
+
+
+def test_tensor_from_tensor_warns():
+    t, j = torch.tensor([1.0]), jtorch.tensor([1.0])
+    with pytest.warns(UserWarning, match="sourceTensor.detach"):
+        torch.tensor(t)
+    with pytest.warns(UserWarning, match="sourceTensor.detach"):
+        out = jtorch.tensor(j)
+    out.add_(1)
+    assert j.item() == 1.0  # a copy, not a view
+
+
+def test_from_numpy_and_as_tensor_dtypes_all():
+    for npdt in [np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64, np.uint8, np.bool_]:
+        a = np.zeros(2, dtype=npdt)
+        assert str(jtorch.from_numpy(a).dtype) == str(torch.from_numpy(a).dtype)
+        assert str(jtorch.as_tensor(a).dtype) == str(torch.as_tensor(a).dtype)
+        assert str(jtorch.tensor(a).dtype) == str(torch.tensor(a).dtype)
+
+
+def test_as_tensor_shares_tensor():
+    j = jtorch.tensor([1.0, 2.0])
+    assert jtorch.as_tensor(j) is j
+    assert torch.as_tensor(torch.tensor([1.0])) is not None
+
+
+def test_legacy_isinstance():
+    assert isinstance(torch.ones(1), torch.FloatTensor) == isinstance(jtorch.ones(1), jtorch.FloatTensor)
+    assert isinstance(torch.ones(1, dtype=torch.int64), torch.FloatTensor) == isinstance(
+        jtorch.ones(1, dtype=jtorch.int64), jtorch.FloatTensor
+    )
