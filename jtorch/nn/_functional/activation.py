@@ -368,11 +368,22 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return apply("GluBackward0", _glu, [input], (("dim", d),))
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
-    """``v / max(||v||_p, eps)`` along ``dim`` (composed from jtorch ops, as torch composes it)."""
-    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-    if out is None:
-        return input / denom
-    from jtorch import div
+def _normalize(x, eps, *, p, dim):
+    from jtorch.nn._functional.distance import _safe_pnorm
 
-    return div(input, denom, out=out)
+    n = _safe_pnorm(x, p=p, axis=dim, keepdims=True)
+    return x / jnp.where(n >= eps, n, eps)  # torch's clamp_min(eps): gradient passes where n >= eps
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """``v / max(||v||_p, eps)`` along ``dim`` (a zero vector gets a zero norm gradient, as in torch)."""
+    dims = (wrap_dim(dim, input.ndim),) if isinstance(dim, int) else tuple(wrap_dim(d, input.ndim) for d in dim)
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_dtype.type_name(input.dtype)}"
+        )
+    result = apply("DivBackward0", _normalize, [input, eps], (("p", float(p)), ("dim", dims)))
+    if out is None:
+        return result
+    out._inplace(result)
+    return out

@@ -32,14 +32,14 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     return (x1 - x2 + eps).norm(p, innermost if innermost >= 0 else None, keepdim=keepdim)
 
 
-def _safe_pnorm(d, *, p):
-    """Vector p-norm over the last axis with a zero gradient at zero distance (torch's pdist backward)."""
+def _safe_pnorm(d, *, p, axis=-1, keepdims=False):
+    """Vector p-norm with torch's zero gradient at a zero vector (``jnp.linalg.norm`` gives nan there)."""
     a = jnp.abs(d)
     if p == 0:
-        return jnp.sum((a != 0).astype(d.dtype), axis=-1)
+        return jnp.sum((a != 0).astype(d.dtype), axis=axis, keepdims=keepdims)
     if p == float("inf"):
-        return jnp.max(a, axis=-1) if d.shape[-1] else jnp.zeros(d.shape[:-1], d.dtype)
-    s = jnp.sum(a**p, axis=-1)
+        return jnp.max(a, axis=axis, keepdims=keepdims, initial=0)
+    s = jnp.sum(a**p, axis=axis, keepdims=keepdims)
     pos = s > 0
     return jnp.where(pos, jnp.where(pos, s, 1) ** (1.0 / p), 0)
 

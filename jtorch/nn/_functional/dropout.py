@@ -51,7 +51,9 @@ def _dropout_impl(
         out = apply("MulBackward0", _mul, [input, Tensor._wrap(jnp.zeros((), input._data.dtype))])
         return input._inplace(out) if inplace else out
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {_dtype.type_name(input.dtype)}")
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {_dtype.type_name(input.dtype)}"
+        )
     from jtorch.random import next_key
 
     lead = 2 if batched else 1

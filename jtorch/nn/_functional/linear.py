@@ -26,7 +26,9 @@ def _bilinear(x1, x2, w, b):
 def _check_same_dtype(*ts) -> None:
     names = [_dtype.type_name(t.dtype) for t in ts if t is not None]
     if len(set(names)) > 1:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {names[0].lower()} != {names[1].lower()}")
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {names[0].lower()} != {names[1].lower()}"
+        )
 
 
 def _linear_grad_name(ndim: int, w_ndim: int, has_bias: bool) -> str:

@@ -16,16 +16,27 @@ from jtorch._tensor import Tensor
 __all__ = ["pad", "one_hot"]
 
 _JNP_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
-_PAD_GRAD = {"reflect": "ReflectionPad{}DBackward0", "replicate": "ReplicationPad{}DBackward0", "circular": "CopySlices"}
+_PAD_GRAD = {
+    "reflect": "ReflectionPad{}DBackward0",
+    "replicate": "ReplicationPad{}DBackward0",
+    "circular": "CopySlices",
+}
 
 
 def _pad_constant(x, value, *, cfg):
     return jax.lax.pad(x, jnp.asarray(value).astype(x.dtype), cfg)
 
 
+def _crop(x, crops):
+    return x[tuple(slice(lo, x.shape[i] - hi) for i, (lo, hi) in enumerate(crops))]
+
+
 def _pad_mode(x, *, widths, crops, mode):
-    y = jnp.pad(x, widths, mode=mode)
-    return y[tuple(slice(lo, y.shape[i] - hi) for i, (lo, hi) in enumerate(crops))]
+    # torch's circular pad crops (negative pads) first and wraps the cropped tensor;
+    # reflect and replicate index the original input, i.e. pad first and crop after.
+    if mode == "wrap":
+        return jnp.pad(_crop(x, crops), widths, mode=mode)
+    return _crop(jnp.pad(x, widths, mode=mode), crops)
 
 
 def _widths(pad: tuple, ndim: int) -> list:
