@@ -5,4 +5,5 @@ from jtorch.nn.modules.container import *  # noqa: F401,F403
 from jtorch.nn.modules.linear import *  # noqa: F401,F403
 from jtorch.nn.modules.activation import *  # noqa: F401,F403
 from jtorch.nn.modules.flatten import *  # noqa: F401,F403
+from jtorch.nn.modules.dropout import *  # noqa: F401,F403
 from jtorch.nn.modules.loss import *  # noqa: F401,F403
