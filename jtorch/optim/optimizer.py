@@ -411,7 +411,7 @@ class _RuleOptimizer(Optimizer):
     def _init_state(self, p, group) -> dict:
         return {}
 
-    def _functional_state(self, state: dict, p) -> dict:
+    def _functional_state(self, state: dict, p, group) -> dict:
         return {k: v._data for k, v in state.items()}
 
     def _store_state(self, state: dict, new: dict) -> None:
@@ -445,7 +445,7 @@ class _RuleOptimizer(Optimizer):
                     st = self._init_state(p, group)
                     if st:
                         self.state[p].update(st)
-                states.append(self._functional_state(st, p))
+                states.append(self._functional_state(st, p, group))
             hp = {k: jnp.asarray(float(_get_value(_to_scalar(v))), jnp.float64) for k, v in self._hyper(group).items()}
             fn = transforms.compiled_group_step(type(self)._rule, tuple(sorted(self._flags(group).items())))
             new_ps, new_states = fn(

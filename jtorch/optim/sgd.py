@@ -74,8 +74,10 @@ class SGD(_RuleOptimizer):
     def _hyper(self, group):
         return {k: group[k] for k in ("lr", "momentum", "dampening", "weight_decay")}
 
-    def _functional_state(self, state, p):
+    def _functional_state(self, state, p, group):
         # torch keeps no state without momentum and creates ``momentum_buffer`` at the first step.
+        if group["momentum"] == 0:
+            return {}
         if "momentum_buffer" in state and state["momentum_buffer"] is not None:
             return {"momentum_buffer": state["momentum_buffer"]._data, "_initialized": jnp.ones((), bool)}
         return {"momentum_buffer": jnp.zeros_like(p._data), "_initialized": jnp.zeros((), bool)}
