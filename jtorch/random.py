@@ -45,7 +45,7 @@ class Generator:
     def manual_seed(self, seed) -> "Generator":
         seed = int(seed)
         if seed < -0x8000_0000_0000_0000 or seed > 0xFFFF_FFFF_FFFF_FFFF:
-            raise RuntimeError(f"Overflow when unpacking long long")
+            raise ValueError("Overflow when unpacking long long")
         self._seed = seed & 0xFFFF_FFFF_FFFF_FFFF
         self._key = None
         return self
@@ -71,9 +71,16 @@ class Generator:
         return Tensor._wrap(jnp.asarray(raw, jnp.uint8))
 
     def set_state(self, new_state) -> "Generator":
-        raw = np.asarray(new_state._data if hasattr(new_state, "_data") else new_state, dtype=np.uint8)
+        """Restore a state from :meth:`get_state` (16 bytes: the seed and the JAX key; torch's are 5056)."""
+        from jtorch import _dtype
+
+        if getattr(new_state, "dtype", None) is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        raw = np.asarray(new_state._data, dtype=np.uint8)
         if raw.ndim != 1 or raw.size != 16:
-            raise RuntimeError(f"Expected a ByteTensor of 16 bytes from Generator.get_state(), got {raw.size} bytes")
+            raise RuntimeError(
+                f"Expected a jtorch Generator state of size 16 but found the input RNG state size to be {raw.size}"
+            )
         self._seed = int(raw[:8].view(np.uint64)[0])
         self._key = jnp.asarray(raw[8:].view(np.uint32))
         return self
@@ -82,9 +89,11 @@ class Generator:
         return {"device": self.device, "state": np.asarray(self.get_state()._data)}
 
     def __setstate__(self, d):
+        from jtorch._tensor import Tensor
+
         self.device = d["device"]
         self._key = None
-        self.set_state(d["state"])
+        self.set_state(Tensor._wrap(jnp.asarray(d["state"], jnp.uint8)))
 
 
 default_generator = Generator()

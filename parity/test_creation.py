@@ -240,3 +240,147 @@ def test_legacy_isinstance():
     assert isinstance(torch.ones(1, dtype=torch.int64), torch.FloatTensor) == isinstance(
         jtorch.ones(1, dtype=jtorch.int64), jtorch.FloatTensor
     )
+
+
+# --- random factories: shapes, dtypes, ranges and errors (the streams differ from torch by design) ---
+
+RANDOM = {
+    "rand": lambda T: T.rand(2, 3),
+    "rand_tuple": lambda T: T.rand((4,)),
+    "rand_f64": lambda T: T.rand(3, dtype=T.float64),
+    "rand_f16": lambda T: T.rand(3, dtype=T.float16),
+    "rand_complex": lambda T: T.rand(3, dtype=T.complex64),
+    "rand_gen": lambda T: T.rand(2, generator=T.Generator().manual_seed(1)),
+    "rand_rg": lambda T: T.rand(2, requires_grad=True),
+    "randn": lambda T: T.randn(3, 2),
+    "randn_complex": lambda T: T.randn(2, dtype=T.complex128),
+    "randint_high": lambda T: T.randint(5, (3,)),
+    "randint_low_high": lambda T: T.randint(-3, 5, (2, 2)),
+    "randint_kw_size": lambda T: T.randint(5, size=(3,)),
+    "randint_float": lambda T: T.randint(0, 5, (3,), dtype=T.float32),
+    "randint_big": lambda T: T.randint(0, 2**40, (3,)),
+    "randperm": lambda T: T.randperm(6),
+    "randperm_float": lambda T: T.randperm(4, dtype=T.float32),
+    "normal_scalars": lambda T: T.normal(2.0, 3.0, (2, 3)),
+    "normal_tensor_mean": lambda T: T.normal(T.zeros(3), 1.0),
+    "normal_tensor_std": lambda T: T.normal(0.0, T.ones(3, dtype=T.float64)),
+    "normal_broadcast": lambda T: T.normal(T.zeros(3), T.ones(2, 3)),
+    "normal_mixed_dtypes": lambda T: T.normal(T.zeros(3, dtype=T.float64), T.ones(3)),
+    "bernoulli": lambda T: T.bernoulli(T.full((5,), 0.5)),
+    "bernoulli_p": lambda T: T.bernoulli(T.zeros(5, dtype=T.float64), 0.3),
+    "multinomial": lambda T: T.multinomial(T.ones(4), 2),
+    "multinomial_2d_repl": lambda T: T.multinomial(T.ones(2, 4), 6, replacement=True),
+    "rand_like": lambda T: T.rand_like(T.ones(2, dtype=T.float64)),
+    "randn_like": lambda T: T.randn_like(T.ones(2, 2)),
+    "randint_like": lambda T: T.randint_like(T.ones(3), 5),
+    "randint_like_low": lambda T: T.randint_like(T.ones(3, dtype=T.int32), 2, 5),
+    "uniform_": lambda T: T.ones(3).uniform_(2, 3),
+    "normal_": lambda T: T.ones(3, dtype=T.float64).normal_(1, 2),
+    "normal_complex": lambda T: T.ones(3, dtype=T.complex64).normal_(),
+    "bernoulli_": lambda T: T.ones(3).bernoulli_(0.3),
+    "bernoulli_int": lambda T: T.ones(3, dtype=T.int64).bernoulli_(0.5),
+    "bernoulli_tensor_p": lambda T: T.ones(3).bernoulli_(T.tensor([0.0, 1.0, 0.5])),
+    "exponential_": lambda T: T.ones(3).exponential_(2.0),
+    "geometric_": lambda T: T.ones(3).geometric_(0.5),
+    "geometric_int": lambda T: T.ones(3, dtype=T.int64).geometric_(0.5),
+    "log_normal_": lambda T: T.ones(3).log_normal_(),
+    "cauchy_": lambda T: T.ones(3).cauchy_(),
+    "random_to": lambda T: T.ones(3).random_(5),
+    "random_from_to": lambda T: T.ones(3, dtype=T.int64).random_(-3, 5),
+    "random_bool": lambda T: T.ones(3, dtype=T.bool).random_(),
+    "random_int8": lambda T: T.ones(3, dtype=T.int8).random_(),
+}
+
+# (low, high) bounds every sample must respect; None: no bound check
+RANGES = {
+    "rand": (0, 1), "rand_tuple": (0, 1), "rand_f64": (0, 1), "rand_f16": (0, 1), "rand_gen": (0, 1),
+    "randint_high": (0, 4), "randint_low_high": (-3, 4), "randint_kw_size": (0, 4), "randint_float": (0, 4),
+    "randperm": (0, 5), "bernoulli": (0, 1), "bernoulli_p": (0, 1), "multinomial": (0, 3),
+    "multinomial_2d_repl": (0, 3), "rand_like": (0, 1), "randint_like": (0, 4), "randint_like_low": (2, 4),
+    "uniform_": (2, 3), "bernoulli_": (0, 1), "exponential_": (0, float("inf")), "geometric_": (1, float("inf")),
+    "log_normal_": (0, float("inf")), "random_to": (0, 4), "random_from_to": (-3, 4), "random_int8": (0, 127),
+}  # fmt: skip
+
+
+@covers(
+    "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "rand_like", "randn_like",
+    "randint_like", "Tensor.uniform_", "Tensor.normal_", "Tensor.bernoulli", "Tensor.bernoulli_",
+    "Tensor.exponential_", "Tensor.geometric_", "Tensor.log_normal_", "Tensor.cauchy_", "Tensor.random_",
+    "Tensor.multinomial", "Generator",
+)  # fmt: skip
+@pytest.mark.parametrize("name", sorted(RANDOM))
+def test_random_shape_dtype_range(name):
+    t, j = RANDOM[name](torch), RANDOM[name](jtorch)
+    assert isinstance(j, jtorch.Tensor)
+    assert (tuple(j.shape), str(j.dtype), j.requires_grad) == (tuple(t.shape), str(t.dtype), t.requires_grad)
+    if name in RANGES:
+        lo, hi = RANGES[name]
+        v = j.detach().double().numpy()
+        assert v.min() >= lo and v.max() <= hi, (v.min(), v.max())
+    if name.startswith("randperm"):
+        assert sorted(j.tolist()) == sorted(t.tolist())
+    if name.startswith("multinomial") and "repl" not in name:
+        assert len(set(j.tolist())) == len(j.tolist())  # without replacement: distinct
+
+
+RANDOM_ERRORS = {
+    "randint_empty_range": lambda T: T.randint(5, 5, (2,)),
+    "randint_uint8_negative": lambda T: T.randint(-5, 0, (3,), dtype=T.uint8),
+    "randperm_negative": lambda T: T.randperm(-1),
+    "rand_negative": lambda T: T.rand(-1),
+    "rand_int": lambda T: T.rand(2, dtype=T.int64),
+    "randn_int": lambda T: T.randn(2, dtype=T.int64),
+    "normal_neg_std": lambda T: T.normal(0.0, -1.0, (2,)),
+    "normal_tensor_neg_std": lambda T: T.normal(T.zeros(3), -1.0),
+    "normal_int_mean": lambda T: T.normal(T.zeros(2, dtype=T.int64), 1.0),
+    "bernoulli_p_out_of_range": lambda T: T.bernoulli(T.full((3,), 1.5)),
+    "bernoulli_int": lambda T: T.bernoulli(T.ones(3, dtype=T.int64)),
+    "multinomial_too_many": lambda T: T.multinomial(T.ones(4), 6),
+    "multinomial_negative": lambda T: T.multinomial(-T.ones(4), 2),
+    "multinomial_int": lambda T: T.multinomial(T.ones(4, dtype=T.int64), 2),
+    "multinomial_zero_sum": lambda T: T.multinomial(T.zeros(4), 2),
+    "multinomial_3d": lambda T: T.multinomial(T.ones(3, 3, 3), 1),
+    "uniform_bad_range": lambda T: T.ones(3).uniform_(2, 1),
+    "uniform_int": lambda T: T.ones(3, dtype=T.int64).uniform_(),
+    "normal__neg_std": lambda T: T.ones(3).normal_(0, -1),
+    "normal__int": lambda T: T.ones(3, dtype=T.int64).normal_(),
+    "exponential_neg": lambda T: T.ones(3).exponential_(-1),
+    "exponential_int": lambda T: T.ones(3, dtype=T.int64).exponential_(),
+    "geometric_zero": lambda T: T.ones(3).geometric_(0),
+    "geometric_one": lambda T: T.ones(3).geometric_(1),
+    "bernoulli__p": lambda T: T.ones(3).bernoulli_(2.0),
+    "log_normal_neg": lambda T: T.ones(3).log_normal_(1, -1),
+    "log_normal_int": lambda T: T.ones(3, dtype=T.int64).log_normal_(),
+    "cauchy_neg": lambda T: T.ones(3).cauchy_(0, -1),
+    "cauchy_int": lambda T: T.ones(3, dtype=T.int64).cauchy_(),
+    "random_bad_range": lambda T: T.ones(3).random_(3, 2),
+    "random_uint8_negative": lambda T: T.ones(3, dtype=T.uint8).random_(-1, 5),
+    "seed_overflow": lambda T: T.Generator().manual_seed(2**64),
+    "set_state_not_bytes": lambda T: T.Generator().set_state(T.zeros(16)),
+    "leaf_inplace": lambda T: T.ones(2, requires_grad=True).uniform_(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RANDOM_ERRORS))
+def test_random_errors(name):
+    with pytest.raises(Exception) as te:
+        RANDOM_ERRORS[name](torch)
+    with pytest.raises(Exception) as je:
+        RANDOM_ERRORS[name](jtorch)
+    assert je.type is te.type, (je.value, te.value)
+    assert str(je.value) == str(te.value)
+
+
+@covers("manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state")
+def test_seed_api():
+    assert jtorch.Generator().initial_seed() == torch.Generator().initial_seed()
+    assert jtorch.manual_seed(5).initial_seed() == torch.manual_seed(5).initial_seed() == 5
+    assert jtorch.Generator().manual_seed(-1).initial_seed() == torch.Generator().manual_seed(-1).initial_seed()
+    assert str(jtorch.Generator().device) == str(torch.Generator().device)
+    s = jtorch.seed()
+    assert jtorch.initial_seed() == s
+    st = jtorch.get_rng_state()
+    assert str(st.dtype) == str(torch.get_rng_state().dtype) and st.ndim == 1
+    a = jtorch.rand(3)
+    jtorch.set_rng_state(st)
+    assert jtorch.rand(3).tolist() == a.tolist()
