@@ -1077,7 +1077,9 @@ def triplet_margin_with_distance_loss(
         raise ValueError(f"margin must be greater than 0, got {margin}")
     _check_triplet_dims(anchor, positive, negative)
     if distance_function is None:
-        distance_function = getattr(jtorch, "pairwise_distance", _pairwise_distance)
+        from jtorch.nn import functional as F
+
+        distance_function = getattr(F, "pairwise_distance", _pairwise_distance)
     dist_pos = distance_function(anchor, positive)
     dist_neg = distance_function(anchor, negative)
     if swap:
