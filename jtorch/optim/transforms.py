@@ -243,7 +243,9 @@ def rule_transformation(
 
     def update(updates, state, params=None):
         if params is None:
-            raise ValueError(optax.NO_PARAMS_MSG)
+            raise ValueError(
+                "You are using a transformation that requires the current value of parameters, but you are not passing `params` when calling `update`."
+            )
         hp = dict(state.hyperparams)
         hp.update(_resolve(schedules, state.count))
         leaves, treedef = jax.tree.flatten(updates)
