@@ -1,0 +1,144 @@
+"""jtorch.compile: a compiled step leaves exactly the state an eager step leaves, compiles once."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jtorch as torch
+import jtorch.nn.functional as F
+
+
+def _linreg(seed=0):
+    rng = np.random.default_rng(seed)
+    w = torch.tensor(rng.standard_normal((13, 1)), dtype=torch.float32, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    data = torch.tensor(rng.standard_normal((64, 13)), dtype=torch.float32)
+    target = torch.tensor(rng.standard_normal(64), dtype=torch.float32)
+    return w, b, data, target
+
+
+def test_manual_step_matches_eager_and_compiles_once():
+    w, b, data, target = _linreg()
+
+    def step():
+        w.grad = None
+        b.grad = None
+        loss = ((data.mm(w) + b).squeeze(1) - target).pow(2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w.sub_(0.01 * w.grad)
+            b.sub_(0.01 * b.grad)
+        return loss
+
+    w0, b0 = w.detach().clone(), b.detach().clone()
+    eager = [step().item() for _ in range(4)]
+    w_eager, g_eager = w.detach().clone(), w.grad.clone()
+    with torch.no_grad():
+        w.copy_(w0)
+        b.copy_(b0)
+    compiled = torch.compile(step)
+    out = [compiled().item() for _ in range(4)]
+    np.testing.assert_allclose(out, eager, rtol=1e-6)
+    np.testing.assert_allclose(w.detach().numpy(), w_eager.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(w.grad.numpy(), g_eager.numpy(), rtol=1e-6, atol=1e-7)
+    assert compiled.compile_count == 1
+
+
+@pytest.mark.parametrize("make_opt", [lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), lambda p: torch.optim.Adam(p, lr=0.01)])
+def test_optimizer_step_with_scheduler_matches_eager(make_opt):
+    results = []
+    for use_compile in (False, True):
+        w, b, data, target = _linreg()
+        opt = make_opt([w, b])
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = F.mse_loss((x.mm(w) + b).squeeze(1), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        fn = torch.compile(step) if use_compile else step
+        losses = []
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message="jtorch.compile")  # no eager fallback allowed
+            for _epoch in range(3):
+                for k in range(0, 64, 16):
+                    losses.append(fn(data[k : k + 16], target[k : k + 16]).item())
+                sched.step()  # changes lr: must not recompile
+        state = [v.numpy().copy() for st in opt.state.values() for v in st.values() if isinstance(v, torch.Tensor)]
+        results.append((losses, w.detach().numpy().copy(), state, fn))
+    (l_e, w_e, s_e, _), (l_c, w_c, s_c, compiled) = results
+    np.testing.assert_allclose(l_c, l_e, rtol=2e-5, atol=1e-6)
+    np.testing.assert_allclose(w_c, w_e, rtol=2e-5, atol=1e-6)
+    for a, c in zip(s_e, s_c):
+        np.testing.assert_allclose(c, a, rtol=2e-5, atol=1e-6)
+    assert compiled.compile_count == 1
+
+
+def test_dropout_draws_fresh_masks_reproducibly():
+    x = torch.ones(1000)
+
+    def f(t):
+        return F.dropout(t, p=0.5, training=True)
+
+    compiled = torch.compile(f)
+    torch.manual_seed(3)
+    masks = [compiled(x).numpy() for _ in range(4)]
+    assert not np.array_equal(masks[1], masks[2])
+    assert set(np.unique(masks[2])) <= {0.0, 2.0}
+    torch.manual_seed(3)
+    again = [compiled(x).numpy() for _ in range(4)]
+    for a, b in zip(masks, again):
+        np.testing.assert_array_equal(a, b)
+    assert compiled.compile_count == 1
+
+
+def test_untraceable_code_falls_back_with_one_warning():
+    w = torch.ones(3, requires_grad=True)
+    seen = []
+
+    def step():
+        loss = (w * 2).sum()
+        seen.append(loss.item())  # needs a concrete value
+        return loss
+
+    compiled = torch.compile(step)
+    compiled()
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        out = compiled()
+        compiled()
+    msgs = [str(r.message) for r in rec if "jtorch.compile" in str(r.message)]
+    assert len(msgs) == 1 and "runs eagerly" in msgs[0] and "test_compile.py" in msgs[0]
+    assert out.item() == 6.0 and seen[-1] == 6.0
+
+    strict = torch.compile(step, fullgraph=True)
+    strict()
+    with pytest.raises(RuntimeError, match="fullgraph=True"):
+        strict()
+
+
+def test_recompile_log_names_the_cause(monkeypatch, capsys):
+    monkeypatch.setenv("JTORCH_LOGS", "recompiles")
+    compiled = torch.compile(lambda x: (x * 2).sum())
+    compiled(torch.ones(3))
+    compiled(torch.ones(3))
+    compiled(torch.ones(5))
+    err = capsys.readouterr().err
+    assert "recompiling" in err and "(3,)" in err and "(5,)" in err
+    assert compiled.compile_count == 2
+
+
+def test_compile_module_uses_original_parameters():
+    lin = torch.nn.Linear(4, 2)
+    cm = torch.compile(lin)
+    x = torch.randn(3, 4)
+    np.testing.assert_allclose(cm(x).detach().numpy(), lin(x).detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(cm(x).detach().numpy(), lin(x).detach().numpy(), rtol=1e-6)
+    assert cm.weight is lin.weight
+    with torch.no_grad():
+        lin.weight.mul_(0)
+    np.testing.assert_allclose(cm(x).detach().numpy(), np.broadcast_to(lin.bias.detach().numpy(), (3, 2)), rtol=1e-6)
