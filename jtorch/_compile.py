@@ -312,10 +312,13 @@ class CompiledFunction:
         entry = self._entries.get(sig)
         if entry is None:
             entry = self._build(state, arg_leaves, arg_tree, sig)
+        fresh = entry.out_meta[0] is None
         try:
             new_state, lrs, outs = entry.jitted(before, arg_arrays)
         except _TRACE_ERRORS + (_Unsupported, NotImplementedError) as e:
             return self._fall_back(e, args, kwargs)
+        if fresh:
+            self.compile_count += 1
         state.write_back(new_state, entry.out_meta[2], lrs)
         kinds, treedef = entry.out_meta[0], entry.out_meta[1]
         leaves = [Tensor._wrap(o) if k else o for o, k in zip(outs, kinds)]
@@ -372,7 +375,6 @@ class CompiledFunction:
                     t.grad = g
 
         jitted = jax.jit(pure, donate_argnums=(0,))
-        self.compile_count += 1
         entry = _Entry(jitted, out_meta)
         self._entries[sig] = entry
         return entry

@@ -38,9 +38,12 @@ class _InfiniteConstantSampler(Sampler):
 
 
 def _draw_base_seed(generator) -> int:
-    from jtorch import empty, int64
+    """One 63-bit draw from ``generator`` (or the default one), as torch's loader does per epoch."""
+    import jax
 
-    return int(empty((), dtype=int64).random_(generator=generator).item())
+    from jtorch.random import next_key
+
+    return int(jax.random.randint(next_key(generator), (), 0, 2**62, dtype="int64"))
 
 
 # --- what runs inside a worker (must be picklable) ---------------------------------------------

@@ -13,10 +13,10 @@ T_co = TypeVar("T_co", covariant=True)
 
 def _fresh_generator():
     """torch's RandomSampler seeds a private generator from the default one, once per epoch."""
-    from jtorch import empty, int64
     from jtorch.random import Generator
+    from jtorch.utils.data.dataloader import _draw_base_seed
 
-    seed = int(empty((), dtype=int64).random_().item())
+    seed = _draw_base_seed(None)
     g = Generator()
     g.manual_seed(seed)
     return g
