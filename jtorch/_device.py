@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import builtins
+import re
+
 import jax
 
 from jtorch import _dtype
 
 
+_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla", "lazy",
+    "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
+)  # fmt: skip
+_DEVICE_RE = re.compile(r"([a-zA-Z_]+)(?::([1-9]\d*|0))?")
+
+
 class device:
-    """torch.device('cuda:0'), torch.device('cuda', 0), torch.device(type='cpu')."""
+    """torch.device('cuda:0'), torch.device('cuda', 0), torch.device(type='cpu'), torch.device(0)."""
 
     __slots__ = ("type", "index")
 
@@ -16,23 +26,33 @@ class device:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
-        if isinstance(type, int):
-            type, index = "cuda", type
-        if ":" in type:
-            if index is not None:
-                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
-            type, idx = type.split(":", 1)
-            if not idx.isdigit():
-                raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-            index = int(idx)
-        if type not in ("cpu", "cuda", "mps", "xla", "meta", "tpu"):
-            raise RuntimeError(
-                f"Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, xla, lazy, "
-                f"vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {type}"
+        if isinstance(type, int) and not isinstance(type, bool):  # a bare index means the accelerator
+            if type < 0:
+                raise RuntimeError("Device index must not be negative")
+            if not gpus():
+                raise RuntimeError("Cannot access accelerator device when none is available.")
+            self.type, self.index = "cuda", type
+            return
+        if not isinstance(type, str):
+            raise TypeError(
+                f"device() received an invalid combination of arguments - got ({builtins.type(type).__name__}), "
+                "but expected one of:\n * (torch.device device)\n * (str type, int index = -1)\n"
             )
+        m = _DEVICE_RE.fullmatch(type)
+        if m is None:
+            raise RuntimeError(f"Invalid device string: '{type}'")
+        name, idx = m.group(1), m.group(2)
+        if name not in _TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_TYPES)} device type at start of device string: {name}")
+        if idx is not None:
+            if index is not None:
+                raise RuntimeError(
+                    f"type (string) must not include an index because index was passed explicitly: {type}"
+                )
+            index = int(idx)
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative")
-        self.type, self.index = type, index
+            raise RuntimeError("Device index must not be negative")
+        self.type, self.index = name, index
 
     def __repr__(self) -> str:
         if self.index is None:
@@ -43,8 +63,7 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+        # as torch: a device never equals a string, and 'cuda' differs from 'cuda:0'
         return isinstance(other, device) and self.type == other.type and self.index == other.index
 
     def __hash__(self) -> int:
@@ -115,14 +134,15 @@ def parse_to(t, *args, device=None, dtype=None, non_blocking=False, copy=False, 
     for a in args:
         if isinstance(a, _dtype.dtype):
             dt = a
+        elif isinstance(a, bool):
+            non_blocking = a
         elif isinstance(a, (str, int, globals()["device"])):
             dev = a
         elif hasattr(a, "_data") and hasattr(a, "dtype"):
             dt, dev = a.dtype, a.device
-        elif isinstance(a, bool):
-            non_blocking = a
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    del non_blocking  # JAX transfers are asynchronous anyway
     if dev is not None:
         dev = globals()["device"](dev)
     if dt is not None:

@@ -15,9 +15,14 @@ def device_count() -> int:
     return len(gpus())
 
 
-def current_device() -> int:
+def _lazy_init() -> None:
+    """Raise as torch does without CUDA (RuntimeError here, naming JAX, rather than torch's AssertionError)."""
     if not gpus():
-        raise RuntimeError("No CUDA GPUs are available (JAX sees no GPU device)")
+        raise RuntimeError("No CUDA GPUs are available (JAX sees no GPU device; jax.devices() lists only CPU)")
+
+
+def current_device() -> int:
+    _lazy_init()
     return 0
 
 
@@ -27,14 +32,17 @@ def get_device_name(device_=None) -> str:
 
 
 def get_device_capability(device_=None) -> tuple:
-    d = jax_device(device("cuda", 0 if device_ is None else (device_.index if isinstance(device_, device) else device_)))
+    d = jax_device(
+        device("cuda", 0 if device_ is None else (device_.index if isinstance(device_, device) else device_))
+    )
     cc = getattr(d, "compute_capability", "0.0")
     major, minor = str(cc).split(".")
     return int(major), int(minor)
 
 
 def synchronize(device_=None) -> None:
-    """Wait for all queued work (JAX dispatches asynchronously, like CUDA)."""
+    """Wait for all queued work (JAX dispatches asynchronously, like CUDA). Unlike torch it also
+    works without a GPU, so timing code can call it on any backend."""
     (jax.device_put(0.0) + 0).block_until_ready()
     jax.effects_barrier()
 
@@ -44,7 +52,7 @@ def empty_cache() -> None:
 
 
 def is_initialized() -> bool:
-    return True
+    return bool(gpus())
 
 
 def manual_seed(seed: int) -> None:
