@@ -281,6 +281,13 @@ class _BackwardHook:
                 self.grad_outputs = grad_output
                 if self.input_tensors_index is None and self.user_hooks:
                     # No input requires grad: the hooks fire here with grad_input all None.
+                    warnings.warn(
+                        "Full backward hook is firing when gradients are computed "
+                        "with respect to module outputs since no inputs require gradients. See "
+                        "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html"
+                        "#torch.nn.Module.register_full_backward_hook for more details.",
+                        stacklevel=5,
+                    )
                     grad_inputs = (None,) * max(self.n_inputs, 0)
                     for user_hook in self.user_hooks:
                         if user_hook(self.module, grad_inputs, self.grad_outputs) is not None:
@@ -707,7 +714,7 @@ class Module(nnx.Module, pytree=False):
                 )
 
         def convert(t):
-            return t.to(device, dtype if t.is_floating_point() or t.is_complex() else None)
+            return t.to(device=device, dtype=dtype if t.is_floating_point() or t.is_complex() else None)
 
         return self._apply(convert)
 
