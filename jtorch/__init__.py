@@ -23,6 +23,7 @@ from jtorch._ops.registry import FUNCTIONS as _FUNCTIONS  # noqa: E402
 globals().update(_FUNCTIONS)
 
 from jtorch import autograd, cuda, random  # noqa: E402,F401
+from jtorch import linalg  # noqa: E402,F401
 from jtorch import nn, optim, utils  # noqa: E402,F401
 import jtorch.utils.data  # noqa: E402,F401
 from jtorch import serialization  # noqa: E402,F401
