@@ -89,6 +89,14 @@ def numel(input) -> int:
 
 
 def set_default_tensor_type(t) -> None:
+    import warnings
+
+    warnings.warn(
+        "torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use torch.set_default_dtype() and "
+        "torch.set_default_device() as alternatives.",
+        UserWarning,
+        stacklevel=2,
+    )
     set_default_dtype(_dtype.to_dtype(t))
 
 
