@@ -15,7 +15,29 @@ from jtorch.optim.rmsprop import RMSprop
 from jtorch.optim.rprop import Rprop
 from jtorch.optim.sgd import SGD
 
+
+def _missing(name: str, what: str):
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(f"jtorch.optim.{name} is not implemented yet ({what})")
+
+    return type(name, (Optimizer,), {"__init__": __init__, "__doc__": f"Not implemented in jtorch: {what}."})
+
+
+Adafactor = _missing("Adafactor", "torch's factored second-moment rule is not ported")
+Muon = _missing("Muon", "torch's Newton-Schulz orthogonalized momentum is not ported")
+SparseAdam = _missing("SparseAdam", "jtorch has no sparse gradients")
+
+
+def swap_in_optimizer_params_and_state(*args, **kwargs):
+    """Not implemented in jtorch (torch's functional optimizer state swapping)."""
+    raise NotImplementedError("jtorch.optim.swap_in_optimizer_params_and_state is not implemented yet")
+
+
 __all__ = [
+    "Adafactor",
+    "Muon",
+    "SparseAdam",
+    "swap_in_optimizer_params_and_state",
     "Adadelta",
     "Adagrad",
     "Adam",

@@ -80,6 +80,8 @@ def _update_param_group_val(param_group: dict[str, Any], key: str, val: float | 
 
 
 class LRScheduler:
+    """Base class: adjusts ``optimizer.param_groups[i]['lr']`` each ``step()`` (torch's chainable form)."""
+
     _get_lr_called_within_step: bool = False
     _is_initial: bool = False
 
@@ -194,7 +196,7 @@ def _warn_get_lr_called_within_step(lr_scheduler: LRScheduler) -> None:
 
 
 class _LRScheduler(LRScheduler):
-    pass
+    """Deprecated alias of LRScheduler kept for compatibility."""
 
 
 class _enable_get_lr_call:
@@ -221,6 +223,8 @@ class _initial_mode:
 
 
 class LambdaLR(LRScheduler):
+    """lr = initial lr * lr_lambda(epoch); lr_lambda may be an optax schedule."""
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -266,6 +270,8 @@ class LambdaLR(LRScheduler):
 
 
 class MultiplicativeLR(LRScheduler):
+    """Multiply the lr by lr_lambda(epoch) every step."""
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -313,6 +319,8 @@ class MultiplicativeLR(LRScheduler):
 
 
 class StepLR(LRScheduler):
+    """Decay the lr by gamma every step_size epochs."""
+
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.step_size = step_size
         self.gamma = gamma
@@ -333,6 +341,8 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
+    """Decay the lr by gamma at each milestone (repeated milestones compound)."""
+
     def __init__(
         self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
@@ -357,6 +367,8 @@ class MultiStepLR(LRScheduler):
 
 
 class ConstantLR(LRScheduler):
+    """Scale the lr by factor until total_iters, then restore it."""
+
     def __init__(
         self, optimizer: Optimizer, factor: float = 1.0 / 3, total_iters: int = 5, last_epoch: int = -1
     ) -> None:
@@ -386,6 +398,8 @@ class ConstantLR(LRScheduler):
 
 
 class LinearLR(LRScheduler):
+    """Linearly change the lr factor from start_factor to end_factor over total_iters."""
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -435,6 +449,8 @@ class LinearLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
+    """Decay the lr by gamma every epoch."""
+
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
@@ -454,6 +470,8 @@ class ExponentialLR(LRScheduler):
 
 
 class SequentialLR(LRScheduler):
+    """Run schedulers one after another, switching at the milestones."""
+
     def __init__(
         self, optimizer: Optimizer, schedulers: list[LRScheduler], milestones: list[int], last_epoch: int = -1
     ) -> None:
@@ -521,6 +539,8 @@ class SequentialLR(LRScheduler):
 
 
 class PolynomialLR(LRScheduler):
+    """Decay the lr polynomially to 0 over total_iters."""
+
     def __init__(self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1) -> None:
         self.total_iters = total_iters
         self.power = power
@@ -547,6 +567,8 @@ class PolynomialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing from the initial lr to eta_min over T_max (recursive form, as torch)."""
+
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
@@ -587,6 +609,8 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class ChainedScheduler(LRScheduler):
+    """Step several schedulers together each step."""
+
     def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
         if len(schedulers) < 1:
             raise ValueError(
@@ -631,6 +655,8 @@ class ChainedScheduler(LRScheduler):
 
 
 class ReduceLROnPlateau(LRScheduler):
+    """Reduce the lr by factor when a metric stops improving for patience epochs."""
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -740,6 +766,8 @@ class ReduceLROnPlateau(LRScheduler):
 
 
 class CyclicLR(LRScheduler):
+    """Cycle the lr (and momentum) between base and max (triangular, triangular2, exp_range or scale_fn)."""
+
     def __init__(
         self,
         optimizer: Optimizer,
@@ -877,6 +905,8 @@ class CyclicLR(LRScheduler):
 
 
 class CosineAnnealingWarmRestarts(LRScheduler):
+    """Cosine annealing with warm restarts every T_i epochs (T_i grows by T_mult)."""
+
     def __init__(
         self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
@@ -938,6 +968,8 @@ class _SchedulePhase(TypedDict):
 
 
 class OneCycleLR(LRScheduler):
+    """The 1cycle policy: warm up to max_lr then anneal (cos or linear), cycling momentum inversely."""
+
     def __init__(
         self,
         optimizer: Optimizer,
