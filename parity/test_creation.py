@@ -125,6 +125,26 @@ CASES = {
     "DoubleTensor_list": lambda T: T.DoubleTensor([1.5]),
     "BoolTensor_list": lambda T: T.BoolTensor([1, 0]),
     "IntTensor_shape": lambda T: (T.IntTensor(3, 1).shape, T.IntTensor(3).dtype),
+    "HalfTensor_list": lambda T: T.HalfTensor([1.5]),
+    "BFloat16Tensor_list": lambda T: T.BFloat16Tensor([1.5]),
+    "ByteTensor_list": lambda T: T.ByteTensor([1, 255]),
+    "CharTensor_list": lambda T: T.CharTensor([-1, 2]),
+    "ShortTensor_list": lambda T: T.ShortTensor([3]),
+    "LongTensor_shape": lambda T: (T.LongTensor(2, 2).shape, T.LongTensor(1).dtype),
+    "legacy_dtype_attr": lambda T: (T.FloatTensor.dtype, T.LongTensor.dtype),
+    # asarray
+    "asarray_list": lambda T: T.asarray([1, 2]),
+    "asarray_scalar": lambda T: T.asarray(3.5),
+    "asarray_dtype": lambda T: T.asarray([1, 2], dtype=T.float64),
+    "asarray_numpy": lambda T: T.asarray(np.arange(3, dtype=np.int32)),
+    "asarray_tensor_same": lambda T: (lambda a: T.asarray(a) is a)(T.ones(2)),
+    "asarray_tensor_copy": lambda T: (lambda a: T.asarray(a, copy=True) is a)(T.ones(2)),
+    "asarray_tensor_dtype": lambda T: T.asarray(T.tensor([1, 2]), dtype=T.float32),
+    "asarray_rg": lambda T: T.asarray([1.0, 2.0], requires_grad=True),
+    # range (deprecated, end inclusive)
+    "range": lambda T: T.range(0, 4),
+    "range_step": lambda T: T.range(1, 2, 0.25),
+    "range_dtype": lambda T: T.range(0, 3, dtype=T.int64),
     "type_float": lambda T: T.ones(1).type(),
     "type_long": lambda T: T.ones(1, dtype=T.int64).type(),
     "type_bool": lambda T: T.ones(1, dtype=T.bool).type(),
@@ -151,7 +171,8 @@ CASES = {
 COVERS = (
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
     "empty_like", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full", "Tensor.new_empty", "Tensor.new_tensor",
-    "arange", "linspace", "logspace", "eye", "Tensor.type", "Tensor.float", "Tensor.double", "Tensor.long",
+    "arange", "linspace", "logspace", "eye", "asarray", "range", "FloatTensor", "DoubleTensor", "HalfTensor",
+    "BFloat16Tensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor", "Tensor.type", "Tensor.float", "Tensor.double", "Tensor.long",
     "Tensor.int", "Tensor.half", "Tensor.bool", "Tensor.to",
 )  # fmt: skip
 
@@ -198,6 +219,7 @@ ERRORS = {
     "legacy_float_scalar": lambda T: T.FloatTensor(2.5),
     "complex_to_int": lambda T: T.tensor([1j], dtype=T.int64),
     "tensor_str_list": lambda T: T.tensor(["a"]),
+    "asarray_no_alias": lambda T: T.asarray(T.tensor([1, 2]), dtype=T.float32, copy=False),
 }
 
 
@@ -384,3 +406,67 @@ def test_seed_api():
     a = jtorch.rand(3)
     jtorch.set_rng_state(st)
     assert jtorch.rand(3).tolist() == a.tolist()
+
+
+# --- copy_ / fill_ / zero_: values, casting, broadcasting and gradients ----------------------------
+
+
+def _copy_into(T, dst_dtype):
+    src = T.tensor([[1.5, -2.0, 3.25]], dtype=T.float64, requires_grad=True)
+    base = T.tensor([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], requires_grad=True)
+    dst = (base * 1).to(dst_dtype) if dst_dtype.is_floating_point else T.zeros(2, 3, dtype=dst_dtype)
+    dst.copy_(src)  # broadcast (1, 3) -> (2, 3) and cast
+    return dst, src, base
+
+
+@covers("Tensor.copy_", "Tensor.fill_", "Tensor.zero_")
+@pytest.mark.parametrize("dt", ["float32", "float64", "int64", "bool"])
+def test_copy_(dt):
+    td, jd = getattr(torch, dt), getattr(jtorch, dt)
+    t_dst, t_src, t_base = _copy_into(torch, td)
+    j_dst, j_src, j_base = _copy_into(jtorch, jd)
+    assert_same(t_dst.detach(), j_dst.detach(), *EXACT, what="copy_")
+    if td.is_floating_point:
+        g = np.arange(6.0).reshape(2, 3)
+        t_gs = torch.autograd.grad((t_dst * torch.from_numpy(g).to(td)).sum(), [t_src, t_base], allow_unused=True)
+        j_gs = jtorch.autograd.grad((j_dst * jtorch.from_numpy(g).to(jd)).sum(), [j_src, j_base], allow_unused=True)
+        assert_same(t_gs[0], j_gs[0], *EXACT, what="grad src")
+        # the overwritten destination gets no gradient: torch gives zeros, None is equivalent
+        for g_ in (t_gs[1], j_gs[1]):
+            assert g_ is None or not np.any(g_.detach().numpy())
+
+
+def test_copy_from_list_and_errors():
+    j = jtorch.zeros(3)
+    j.copy_(jtorch.tensor([1, 2, 3]))
+    assert j.tolist() == torch.zeros(3).copy_(torch.tensor([1, 2, 3])).tolist()
+    for T in (torch, jtorch):
+        with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+            T.ones(2, requires_grad=True).copy_(T.zeros(2))
+
+
+@pytest.mark.parametrize("dt", ["float32", "int64", "bool"])
+def test_fill_and_zero(dt):
+    t = torch.ones(2, 3, dtype=getattr(torch, dt))
+    j = jtorch.ones(2, 3, dtype=getattr(jtorch, dt))
+    assert_same(t.fill_(2.7), j.fill_(2.7), *EXACT, what="fill_ number")
+    assert_same(t.fill_(torch.tensor(5)), j.fill_(jtorch.tensor(5)), *EXACT, what="fill_ tensor")
+    assert_same(t.zero_(), j.zero_(), *EXACT, what="zero_")
+    assert_same(t[0].fill_(3), j[0].fill_(3), *EXACT, what="fill_ view")
+    assert_same(t, j, *EXACT, what="fill_ through view")
+
+
+def test_fill_grad_and_errors():
+    tv = torch.tensor(2.0, requires_grad=True)
+    jv = jtorch.tensor(2.0, requires_grad=True)
+    t = (torch.ones(3, requires_grad=True) * 1).fill_(tv)
+    j = (jtorch.ones(3, requires_grad=True) * 1).fill_(jv)
+    assert_same(t, j, *EXACT, what="fill_ value")
+    t.sum().backward()
+    j.sum().backward()
+    assert_same(tv.grad, jv.grad, *EXACT, what="fill_ value grad")
+    for T in (torch, jtorch):
+        with pytest.raises(RuntimeError) as e:
+            T.ones(3).fill_(T.ones(2))
+        msgs = str(e.value)
+    assert msgs == "fill_ only supports 0-dimension value tensor but got tensor with 1 dimensions."

@@ -229,3 +229,27 @@ def test_tensor_dtype_conversions():
         t = torch.from_numpy(a).abs().to(getattr(torch, name))
         j = jtorch.from_numpy(a).abs().to(getattr(jtorch, name))
         assert str(j.dtype) == str(t.dtype)
+
+
+@covers("is_tensor", "numel", "set_default_tensor_type", "get_num_threads", "set_num_threads", "memory_format")
+def test_misc_top_level():
+    for T in (torch, jtorch):
+        assert T.is_tensor(T.ones(1)) and not T.is_tensor(1) and not T.is_tensor([1])
+        assert T.numel(T.ones(2, 3)) == 6 and T.numel(T.ones(())) == 1
+    for name in ("contiguous_format", "channels_last", "preserve_format", "strided"):
+        assert repr(getattr(jtorch, name)) == repr(getattr(torch, name))
+    assert isinstance(jtorch.contiguous_format, jtorch.memory_format)
+    n = jtorch.get_num_threads()
+    assert isinstance(n, int) and n >= 1
+    jtorch.set_num_threads(1)  # accepted (XLA's thread pool is fixed at start-up)
+    try:
+        with pytest.warns(UserWarning, match="set_default_tensor_type\\(\\) is deprecated"):
+            jtorch.set_default_tensor_type(jtorch.DoubleTensor)
+        assert jtorch.get_default_dtype() is jtorch.float64
+        with pytest.warns(UserWarning):
+            jtorch.set_default_tensor_type("torch.FloatTensor")
+        assert jtorch.get_default_dtype() is jtorch.float32
+        with pytest.raises(TypeError, match="only floating-point types are supported as the default type"):
+            jtorch.set_default_tensor_type(jtorch.LongTensor)
+    finally:
+        jtorch.set_default_dtype(jtorch.float32)

@@ -134,7 +134,25 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     return tensor(data, dtype=dtype, device=device)
 
 
-@torch_op(method=False, aliases=("asarray",))
+@torch_op(method=False)
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """torch.asarray: a tensor is returned as is unless a dtype/device change or ``copy=True`` asks for a
+    new one; anything else is converted like :func:`tensor`. (numpy arrays are copied: a JAX array
+    cannot share a numpy buffer, so writes to the array are not seen by the tensor.)"""
+    if isinstance(obj, Tensor):
+        dt = _dtype.to_dtype(dtype) if dtype is not None else obj.dtype
+        if copy is False and dt is not obj.dtype:
+            raise ValueError(
+                f"can't alias tensor with dtype '{_dtype.type_name(obj.dtype)}' into dtype '{_dtype.type_name(dt)}'."
+            )
+        out = obj.to(dtype=dt, device=device, copy=bool(copy))
+        return out.requires_grad_(True) if requires_grad and not out.requires_grad else out
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return tensor(obj, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+@torch_op(method=False)
 def from_numpy(ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
