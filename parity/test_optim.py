@@ -55,6 +55,8 @@ CONFIGS = [
     ("Rprop", dict(lr=0.01, etas=(0.3, 1.5), step_sizes=(1e-4, 0.2), maximize=True)),
     ("ASGD", dict(lr=0.05)),
     ("ASGD", dict(lr=0.05, lambd=0.01, alpha=0.5, t0=5, weight_decay=0.1, maximize=True)),
+    ("Adafactor", dict(lr=0.05)),
+    ("Adafactor", dict(lr=0.05, beta2_decay=-0.5, eps=(1e-20, 1e-3), d=1.5, weight_decay=0.1, maximize=True)),
 ]
 
 
@@ -121,6 +123,7 @@ def _run_pair(cls, kw, dtype, steps=20):
     "optim.RMSprop",
     "optim.Rprop",
     "optim.ASGD",
+    "optim.Adafactor",
     "optim.Optimizer.step",
     "optim.Optimizer.zero_grad",
 )

@@ -23,6 +23,7 @@ FACTORIES = {
     "rmsprop": lambda: transforms.rmsprop(centered=True, momentum=0.5),
     "rprop": lambda: transforms.rprop(),
     "asgd": lambda: transforms.asgd(t0=2),
+    "adafactor": lambda: transforms.adafactor(weight_decay=0.1),
 }
 
 OPTIMIZERS = {
@@ -37,6 +38,7 @@ OPTIMIZERS = {
     "rmsprop": lambda ps: jtorch.optim.RMSprop(ps, centered=True, momentum=0.5),
     "rprop": lambda ps: jtorch.optim.Rprop(ps),
     "asgd": lambda ps: jtorch.optim.ASGD(ps, t0=2),
+    "adafactor": lambda ps: jtorch.optim.Adafactor(ps, weight_decay=0.1),
 }
 
 

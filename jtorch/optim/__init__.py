@@ -1,6 +1,7 @@
 """torch.optim: PyTorch's optimizers over optax-style update rules (see ``transforms``), and lr_scheduler."""
 
 from jtorch.optim import lr_scheduler, swa_utils, transforms  # noqa: F401
+from jtorch.optim._adafactor import Adafactor
 from jtorch.optim.adadelta import Adadelta
 from jtorch.optim.adagrad import Adagrad
 from jtorch.optim.adam import Adam
@@ -23,7 +24,6 @@ def _missing(name: str, what: str):
     return type(name, (Optimizer,), {"__init__": __init__, "__doc__": f"Not implemented in jtorch: {what}."})
 
 
-Adafactor = _missing("Adafactor", "torch's factored second-moment rule is not ported")
 Muon = _missing("Muon", "torch's Newton-Schulz orthogonalized momentum is not ported")
 SparseAdam = _missing("SparseAdam", "jtorch has no sparse gradients")
 

@@ -207,6 +207,32 @@ def asgd_rule(p, g, s, hp, *, maximize, has_wd):
     return p, {"step": step, "eta": eta, "mu": new_mu, "ax": ax}
 
 
+def adafactor_rule(p, g, s, hp, *, maximize, has_wd, eps1_default):
+    g = -g if maximize else g
+    step, t = _step(s)
+    lr, d = hp["lr"], hp["d"]
+    eps1 = float(jnp.finfo(p.dtype).eps) if eps1_default else hp["eps1"]
+    one_minus_beta2_t = t ** hp["beta2_decay"]
+    rho_t = jnp.minimum(lr, 1 / (t**0.5))
+    alpha = jnp.maximum(hp["eps2"], jnp.linalg.norm(p.reshape(-1)).astype(F64) / (p.size**0.5)) * rho_t
+    if has_wd:
+        p = p * _c(1 - lr * hp["weight_decay"], p)
+    w = _c(one_minus_beta2_t, p)
+    out = {"step": step}
+    if g.ndim > 1:
+        row_mean = jnp.square(jnp.sqrt(jnp.sum(g * g, axis=-1, keepdims=True))) / _c(g.shape[-1], p)
+        row_var = out["row_var"] = _lerp(s["row_var"], row_mean, w)
+        col_mean = jnp.square(jnp.sqrt(jnp.sum(g * g, axis=-2, keepdims=True))) / _c(g.shape[-2], p)
+        col_var = out["col_var"] = _lerp(s["col_var"], col_mean, w)
+        var_estimate = jnp.matmul(row_var, col_var)
+        var_estimate = var_estimate / jnp.maximum(jnp.mean(row_var, axis=-2, keepdims=True), _c(eps1, p))
+    else:
+        var_estimate = out["variance"] = _lerp(s["variance"], g * g, w)
+    update = jax.lax.rsqrt(jnp.maximum(var_estimate, _c(eps1 * eps1, p))) * g
+    denom = jnp.maximum(1.0, jnp.linalg.norm(update.reshape(-1)).astype(F64) / ((update.size**0.5) * d))
+    return p + _c(-alpha / denom, p) * update, out
+
+
 def _order(new, old):
     """Keep the key order of torch's state dict (insertion order at init)."""
     return {k: new[k] for k in old if k in new}
@@ -406,6 +432,30 @@ def asgd(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, *, maximize=
 
     hp = dict(lr=lr, lambd=lambd, alpha=alpha, t0=t0, weight_decay=weight_decay)
     return rule_transformation(asgd_rule, init_leaf, hp, dict(maximize=maximize, has_wd=weight_decay != 0))
+
+
+def adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, *, maximize=False):
+    """torch.optim.Adafactor's rule as an optax transformation (factored second moment for ndim > 1)."""
+
+    def init_leaf(p, hp):
+        if p.ndim > 1:
+            return {
+                "step": _step0(),
+                "row_var": jnp.zeros((*p.shape[:-1], 1), p.dtype),
+                "col_var": jnp.zeros((*p.shape[:-2], 1, p.shape[-1]), p.dtype),
+            }
+        return {"step": _step0(), "variance": _zeros(p)}
+
+    hp = dict(
+        lr=lr,
+        beta2_decay=beta2_decay,
+        eps1=0.0 if eps[0] is None else eps[0],
+        eps2=eps[1],
+        d=d,
+        weight_decay=weight_decay,
+    )
+    flags = dict(maximize=maximize, has_wd=weight_decay != 0, eps1_default=eps[0] is None)
+    return rule_transformation(adafactor_rule, init_leaf, hp, flags)
 
 
 @functools.lru_cache(maxsize=None)
