@@ -175,6 +175,32 @@ def scatter_add(input, dim, index, src):
 _REDUCE_INIT = {"sum": 0, "mean": 0, "prod": 1}
 
 
+@jax.custom_vjp
+def _scatter_prod(a, c, src):
+    return a.at[c].multiply(src)
+
+
+def _scatter_prod_fwd(a, c, src):
+    return _scatter_prod(a, c, src), (a, c, src)
+
+
+def _scatter_prod_bwd(res, g):
+    """torch's rule: d/dx of a product is the product of the other factors (exact with zeros)."""
+    a, c, src = res
+    one = jnp.ones((), a.dtype)
+    a_nz, src_nz = jnp.where(a == 0, one, a), jnp.where(src == 0, one, src)
+    prod_nz = a_nz.at[c].multiply(src_nz)  # product of the non-zero factors per slot
+    zeros = (a == 0).astype(jnp.int32).at[c].add((src == 0).astype(jnp.int32))
+    # the product of the other factors: prod/x for x != 0; for the only zero, prod_nz; else 0
+    others_a = jnp.where(a == 0, jnp.where(zeros == 1, prod_nz, 0), jnp.where(zeros > 0, 0, prod_nz / a_nz))
+    z_src, p_src = zeros[c], prod_nz[c]
+    others_src = jnp.where(src == 0, jnp.where(z_src == 1, p_src, 0), jnp.where(z_src > 0, 0, p_src / src_nz))
+    return g * others_a, None, g[c] * others_src
+
+
+_scatter_prod.defvjp(_scatter_prod_fwd, _scatter_prod_bwd)
+
+
 def _scatter_reduce(a, idx, src, *, dim, reduce, include_self):
     shape = a.shape
     a, idx = _as_1d(a), _as_1d(idx)
@@ -194,7 +220,8 @@ def _scatter_reduce(a, idx, src, *, dim, reduce, include_self):
     if reduce in ("sum", "mean"):
         out = ref.add(src)
     elif reduce == "prod":
-        out = ref.multiply(src)
+        # JAX differentiates scatter-multiply only for unique indices; a hand VJP covers repeats.
+        out = _scatter_prod(a, c, src) if jnp.issubdtype(a.dtype, jnp.inexact) else ref.multiply(src)
     elif reduce == "amax":
         out = ref.max(src)
     else:
@@ -231,6 +258,8 @@ def _check_index_vector(name, index, input, dim, exc=IndexError, msg=None):
             f"{name}(): Expected dtype int32 or int64 for index"
         )
     if index.ndim > 1:
+        if name == "index_fill":
+            raise RuntimeError("Index has to be a vector/scalar")
         raise IndexError(f"{name}(): Index is supposed to be a vector")
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d] if input.ndim else 1
@@ -688,6 +717,7 @@ def _tensor_list(tensors):
     return list(tensors)
 
 
+@torch_op(method=False)
 def broadcast_shapes(*shapes):
     """The broadcast of the given shapes (ints or sequences), as a torch.Size."""
     from jtorch._size import Size

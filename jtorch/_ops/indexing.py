@@ -30,13 +30,29 @@ def _rebuild(template, arrays):
     return tuple(out)
 
 
+def _split_ints(template):
+    """torch applies integer indices as ``select`` before advanced indexing (numpy instead treats
+    them as advanced indices, which moves dims differently): split off an int-only first stage."""
+    if not any(t[0] == "i" for t in template) or not any(t[0] == _ARRAY for t in template):
+        return None, template
+    first = tuple(t if t[0] == "i" else ("s", None, None, None) for t in template if t[0] != "n")
+    return first, tuple(t for t in template if t[0] != "i")
+
+
 def _get(a, *arrays, template):
-    return a[_rebuild(template, arrays)]
+    first, rest = _split_ints(template)
+    if first is not None:
+        a = a[_rebuild(first, ())]
+    return a[_rebuild(rest, arrays)]
 
 
 def _put(a, v, *arrays, template, accumulate):
-    ref = a.at[_rebuild(template, arrays)]
+    first, rest = _split_ints(template)
     v = v.astype(a.dtype)
+    if first is not None:
+        outer = _rebuild(first, ())
+        return a.at[outer].set(_put(a[outer], v, *arrays, template=rest, accumulate=accumulate))
+    ref = a.at[_rebuild(rest, arrays)]
     return ref.add(v) if accumulate else ref.set(v)
 
 
@@ -48,8 +64,34 @@ def _concrete(t):
         return None
 
 
+def _scalar_bool(value: bool, template, arrays) -> None:
+    """A 0-d mask adds a dim of size 1 (True) or 0 (False), as in torch and numpy."""
+    template.append(("n",))
+    if not value:
+        arrays.append(jnp.zeros((0,), jnp.int64))
+        template.append((_ARRAY,))
+
+
+def _sequence_as_tuple(index) -> bool:
+    """torch's legacy rule: a short list holding a tensor, sequence, slice, None or ... is a tuple."""
+    if not isinstance(index, list) or len(index) >= 32:
+        return False
+    return any(isinstance(it, (Tensor, list, tuple, slice)) or it is None or it is Ellipsis for it in index)
+
+
 def _parse(x: Tensor, index):
     """Turn a torch index into (static template, index arrays, is_basic)."""
+    if _sequence_as_tuple(index):
+        import warnings
+
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in pytorch "
+            "2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as tensor index, "
+            "x[torch.tensor(seq)], which will result either in an error or a different result",
+            UserWarning,
+            stacklevel=3,
+        )
+        index = tuple(index)
     if not isinstance(index, tuple):
         index = (index,)
     items = []
@@ -60,7 +102,12 @@ def _parse(x: Tensor, index):
             it = Tensor._wrap(jnp.asarray(it))
         items.append(it)
     # bool masks consume as many dims as they have; everything else except None/... one
-    consumed = sum(it.ndim if isinstance(it, Tensor) and it.dtype is _dtype.bool else (0 if it is None or it is Ellipsis or isinstance(it, bool) else 1) for it in items)
+    consumed = sum(
+        it.ndim
+        if isinstance(it, Tensor) and it.dtype is _dtype.bool
+        else (0 if it is None or it is Ellipsis or isinstance(it, bool) else 1)
+        for it in items
+    )
     if consumed > x.ndim:
         raise IndexError(f"too many indices for tensor of dimension {x.ndim}")
     if sum(1 for it in items if it is Ellipsis) > 1:
@@ -76,8 +123,7 @@ def _parse(x: Tensor, index):
         elif it is None:
             template.append(("n",))
         elif isinstance(it, bool):
-            arrays.append(jnp.asarray(it))
-            template.append((_ARRAY,))
+            _scalar_bool(it, template, arrays)
             basic = False
         elif isinstance(it, (int, np.integer)):
             k = int(it)
@@ -97,9 +143,22 @@ def _parse(x: Tensor, index):
         elif isinstance(it, Tensor):
             basic = False
             if it.dtype is _dtype.bool or it.dtype is _dtype.uint8:
+                if it.dtype is _dtype.uint8:
+                    import warnings
+
+                    warnings.warn(
+                        "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                        UserWarning,
+                        stacklevel=3,
+                    )
                 mask = _concrete(it)
                 if mask is None:
-                    raise NotImplementedError("boolean mask indexing inside jtorch.compile/jax.jit needs a static shape; use torch.where instead")
+                    raise NotImplementedError(
+                        "boolean mask indexing inside jtorch.compile/jax.jit needs a static shape; use torch.where instead"
+                    )
+                if mask.ndim == 0:
+                    _scalar_bool(bool(mask), template, arrays)
+                    continue
                 for k in range(mask.ndim):
                     if mask.shape[k] != shape[dim + k]:
                         raise IndexError(
@@ -147,22 +206,68 @@ def getitem(self: Tensor, index):
     return apply("IndexBackward0", _get, [self, *[Tensor._wrap(a) for a in arrays]], (("template", template),))
 
 
+def _check_value_shape(self, template, arrays, basic, value) -> None:
+    """torch's errors for a value that does not broadcast to the indexed shape (JAX's differ)."""
+    from jtorch._ops.dispatch import forward_fn
+
+    target = tuple(forward_fn(_get, (("template", template),)).eval_shape(self._data, *arrays).shape)
+    vs = tuple(value.shape)
+    try:
+        ok = jnp.broadcast_shapes(vs, target) == target
+    except ValueError:
+        ok = False
+    if ok:
+        return
+    if not basic:
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(vs)} cannot be broadcast to indexing result of shape {list(target)}"
+        )
+    value.expand(target)  # raises torch's expand error
+    raise RuntimeError(
+        f"output with shape {list(target)} doesn't match the broadcast shape {list(jnp.broadcast_shapes(vs, target))}"
+    )
+
+
 def setitem(self: Tensor, index, value) -> None:
-    template, arrays, _ = _parse(self, index)
+    template, arrays, basic = _parse(self, index)
+    if isinstance(value, Tensor) and not basic and value.dtype is not self.dtype:
+        single_mask = isinstance(index, Tensor) and index.dtype is _dtype.bool
+        if not (single_mask and value.ndim == 0):
+            from jtorch._ops.extra import _scalar_name
+
+            raise RuntimeError(
+                "Index put requires the source and destination dtypes match, got "
+                f"{_scalar_name(self.dtype)} for the destination and {_scalar_name(value.dtype)} for the source."
+            )
+    if isinstance(value, Tensor) and value.ndim:
+        _check_value_shape(self, template, arrays, basic, value)
     if not isinstance(value, Tensor):
+        if not isinstance(value, (bool, int, float, complex)):
+            cls = type(value)
+            name = cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__.split('.')[0]}.{cls.__name__}"
+            raise TypeError(f"can't assign a {name} to a {self.type()}")
         value = Tensor._wrap(jnp.asarray(value, self.dtype.np))
     from jtorch.autograd.grad_mode import is_grad_enabled
 
     if is_grad_enabled() and self._requires_grad and self._node is None and self._base is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    new = apply("IndexPutBackward0", _put, [self, value, *[Tensor._wrap(a) for a in arrays]], (("template", template), ("accumulate", False)))
+        # torch writes a basic index through a view (copy_), an advanced one with index_put_
+        view = "a view of " if basic and template else ""
+        raise RuntimeError(f"{view}a leaf Variable that requires grad is being used in an in-place operation.")
+    new = apply(
+        "IndexPutBackward0",
+        _put,
+        [self, value, *[Tensor._wrap(a) for a in arrays]],
+        (("template", template), ("accumulate", False)),
+    )
     self._write(new)
 
 
 @torch_op(method=False)
 def index_put(input, indices, values, accumulate=False):
     template = tuple((_ARRAY,) for _ in indices)
-    return apply("IndexPutBackward0", _put, [input, values, *indices], (("template", template), ("accumulate", accumulate)))
+    return apply(
+        "IndexPutBackward0", _put, [input, values, *indices], (("template", template), ("accumulate", accumulate))
+    )
 
 
 def _index_put_(self, indices, values, accumulate=False):
