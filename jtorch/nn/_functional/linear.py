@@ -24,7 +24,10 @@ def _bilinear(x1, x2, w, b):
 
 
 def _check_same_dtype(*ts) -> None:
-    names = [_dtype.type_name(t.dtype) for t in ts if t is not None]
+    dts = [t.dtype for t in ts if t is not None]
+    if all(d is dts[0] for d in dts):
+        return
+    names = [_dtype.type_name(d) for d in dts]
     if len(set(names)) > 1:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {names[0].lower()} != {names[1].lower()}"
@@ -44,6 +47,17 @@ def _linear_grad_name(ndim: int, w_ndim: int, has_bias: bool) -> str:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y = x @ weight.T + bias`` with torch's weight layout ``(out_features, in_features)``."""
+    # Checks read the jax arrays' shapes/dtypes once: this is the hot path of every MLP.
+    xs, ws = input._data.shape, weight._data.shape
+    bs = None if bias is None else bias._data.shape
+    same_dt = input._data.dtype == weight._data.dtype and (bias is None or bias._data.dtype == input._data.dtype)
+    if not (same_dt and len(ws) == 2 and xs and xs[-1] == ws[1] and (bs is None or bs == (ws[0],))):
+        _check_linear_args(input, weight, bias)
+    return apply(_linear_grad_name(len(xs), len(ws), bias is not None), _linear, [input, weight, bias])
+
+
+def _check_linear_args(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """torch's errors for the unusual cases (dtype mismatch, shapes, 1-d weight, broadcast bias)."""
     _check_same_dtype(input, weight)
     if input.ndim == 0 or weight.ndim not in (1, 2):
         raise RuntimeError(
@@ -68,8 +82,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                 f"({bias.shape[-1] if bias.ndim else 1}) at non-singleton dimension {max(len(out_shape) - 1, 0)}.  "
                 f"Target sizes: {list(out_shape)}.  Tensor sizes: {list(bias.shape)}"
             )
-    name = _linear_grad_name(input.ndim, weight.ndim, bias is not None)
-    return apply(name, _linear, [input, weight, bias])
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
