@@ -147,3 +147,38 @@ def test_subclass_prefix():
 
 def test_format_scalar():
     assert f"{jtorch.tensor(2.5):.3f}" == f"{torch.tensor(2.5):.3f}"
+
+
+def test_parameter_repr():
+    assert repr(jtorch.nn.Parameter(jtorch.ones(2))) == repr(torch.nn.Parameter(torch.ones(2)))
+
+
+def _random_array(rng):
+    shape = tuple(rng.integers(1, 6, rng.integers(0, 4)))
+    scale = 10.0 ** rng.integers(-9, 12)
+    kind = rng.integers(0, 6)
+    a = rng.standard_normal(shape) * scale
+    if kind == 1:
+        a = np.round(a)
+    elif kind == 2:
+        a = a.astype(np.float32)
+    elif kind == 3:
+        a = (a + 1j * rng.standard_normal(shape)).astype(np.complex64)
+    elif kind == 4:
+        a = np.round(a).astype(np.int64)
+    elif kind == 5 and scale < 1e4:
+        a = a.astype(np.float16)
+    a = np.array(a)
+    if a.size and rng.random() < 0.2 and a.dtype.kind in "fc":
+        a.flat[0] = np.nan
+    if a.size > 1 and rng.random() < 0.2 and a.dtype.kind == "f":
+        a.flat[1] = -np.inf
+    return a
+
+
+def test_repr_random_arrays():
+    """Seeded random shapes, magnitudes (1e-9..1e11), dtypes, nan/inf: the format choice must agree."""
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        a = _random_array(rng)
+        assert repr(jtorch.from_numpy(a.copy())) == repr(torch.from_numpy(a.copy())), a
