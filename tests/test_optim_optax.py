@@ -24,6 +24,7 @@ FACTORIES = {
     "rprop": lambda: transforms.rprop(),
     "asgd": lambda: transforms.asgd(t0=2),
     "adafactor": lambda: transforms.adafactor(weight_decay=0.1),
+    "muon": lambda: transforms.muon(0.02),
 }
 
 OPTIMIZERS = {
@@ -39,11 +40,12 @@ OPTIMIZERS = {
     "rprop": lambda ps: jtorch.optim.Rprop(ps),
     "asgd": lambda ps: jtorch.optim.ASGD(ps, t0=2),
     "adafactor": lambda ps: jtorch.optim.Adafactor(ps, weight_decay=0.1),
+    "muon": lambda ps: jtorch.optim.Muon(ps, 0.02),
 }
 
 
 def _loss(params):
-    return jnp.sum((params["w"] - 1.0) ** 2) + jnp.sum(params["b"] ** 4)
+    return jnp.sum((params["w"] - 1.0) ** 2) + sum(jnp.sum(v**4) for k, v in params.items() if k != "w")
 
 
 def _init():
@@ -64,8 +66,11 @@ def test_transformation_jit_chain_and_matches_optimizer(name):
         updates, state = tx.update(grads, state, params)
         return optax.apply_updates(params, updates), state
 
-    ws = {k: jtorch.tensor(np.asarray(v), requires_grad=True) for k, v in _init().items()}
-    opt = OPTIMIZERS[name]([ws["w"], ws["b"]])
+    if name == "muon":  # 2-D parameters only
+        params = {"w": params["w"]}
+        state = tx.init(params)
+    ws = {k: jtorch.tensor(np.asarray(v), requires_grad=True) for k, v in params.items()}
+    opt = OPTIMIZERS[name](list(ws.values()))
     for _ in range(8):
         params, state = step(params, state)
         grads = jax.grad(_loss)({k: v._data for k, v in ws.items()})

@@ -2,6 +2,7 @@
 
 from jtorch.optim import lr_scheduler, swa_utils, transforms  # noqa: F401
 from jtorch.optim._adafactor import Adafactor
+from jtorch.optim._muon import Muon
 from jtorch.optim.adadelta import Adadelta
 from jtorch.optim.adagrad import Adagrad
 from jtorch.optim.adam import Adam
@@ -24,7 +25,6 @@ def _missing(name: str, what: str):
     return type(name, (Optimizer,), {"__init__": __init__, "__doc__": f"Not implemented in jtorch: {what}."})
 
 
-Muon = _missing("Muon", "torch's Newton-Schulz orthogonalized momentum is not ported")
 SparseAdam = _missing("SparseAdam", "jtorch has no sparse gradients")
 
 

@@ -233,6 +233,44 @@ def adafactor_rule(p, g, s, hp, *, maximize, has_wd, eps1_default):
     return p + _c(-alpha / denom, p) * update, out
 
 
+def _newton_schulz(grad, a, b, c, ns_steps, eps):
+    """torch's _zeropower_via_newtonschulz: bfloat16 iterations (fp32-accumulated matmuls, as ATen's CPU bf16 mm)."""
+    bf = jnp.bfloat16
+
+    def mm(x, y):
+        return jnp.matmul(x, y, preferred_element_type=F32)
+
+    x = grad.astype(bf)
+    tall = grad.shape[0] > grad.shape[1]
+    if tall:
+        x = x.T
+    norm = jnp.sqrt(jnp.sum(jnp.square(x.astype(F32)))).astype(bf)
+    x = (x / jnp.maximum(norm, eps.astype(bf))).astype(bf)
+    for _ in range(ns_steps):
+        gram = mm(x, x.T).astype(bf)
+        gram_update = (b.astype(F32) * gram.astype(F32) + c.astype(F32) * mm(gram, gram)).astype(bf)
+        x = (a.astype(F32) * x.astype(F32) + mm(gram_update, x)).astype(bf)
+    return x.T if tall else x
+
+
+def muon_rule(p, g, s, hp, *, nesterov, ns_steps, adjust_lr_fn):
+    if g.ndim != 2:
+        raise ValueError("Param gradient must be a 2D matrix")
+    m, lr = hp["momentum"], hp["lr"]
+    buf = _lerp(s["momentum_buffer"], g, _c(1 - m, p))
+    update = _lerp(g, buf, _c(m, p)) if nesterov else buf
+    update = _newton_schulz(update, hp["ns_a"], hp["ns_b"], hp["ns_c"], ns_steps, hp["eps"])
+    A, B = p.shape[:2]
+    if adjust_lr_fn is None or adjust_lr_fn == "original":
+        ratio = max(1, A / B) ** 0.5
+    elif adjust_lr_fn == "match_rms_adamw":
+        ratio = 0.2 * max(A, B) ** 0.5
+    else:
+        ratio = 1.0
+    p = p * _c(1 - lr * hp["weight_decay"], p)
+    return p + _c(-(lr * ratio), p) * update.astype(p.dtype), {"momentum_buffer": buf}
+
+
 def _order(new, old):
     """Keep the key order of torch's state dict (insertion order at init)."""
     return {k: new[k] for k in old if k in new}
@@ -456,6 +494,27 @@ def adafactor(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0
     )
     flags = dict(maximize=maximize, has_wd=weight_decay != 0, eps1_default=eps[0] is None)
     return rule_transformation(adafactor_rule, init_leaf, hp, flags)
+
+
+def muon(
+    lr=1e-3,
+    weight_decay=0.1,
+    momentum=0.95,
+    nesterov=True,
+    ns_coefficients=(3.4445, -4.775, 2.0315),
+    eps=1e-7,
+    ns_steps=5,
+    adjust_lr_fn=None,
+):
+    """torch.optim.Muon's rule (2-D parameters only) as an optax transformation."""
+
+    def init_leaf(p, hp):
+        return {"momentum_buffer": _zeros(p)}
+
+    a, b, c = ns_coefficients
+    hp = dict(lr=lr, weight_decay=weight_decay, momentum=momentum, ns_a=a, ns_b=b, ns_c=c, eps=eps)
+    flags = dict(nesterov=nesterov, ns_steps=ns_steps, adjust_lr_fn=adjust_lr_fn)
+    return rule_transformation(muon_rule, init_leaf, hp, flags)
 
 
 @functools.lru_cache(maxsize=None)
