@@ -563,3 +563,60 @@ def test_parameter_basics():
     m.b = b
     assert list(m.state_dict()) == [] and [n for n, _ in m.named_buffers()] == ["b"]
     assert repr(b) == repr(torch.nn.Buffer(torch.ones(2)))
+
+
+def _reference_architectures(T):
+    """Reference models built from the library's own layers (same code for torch and jtorch)."""
+    nn = T.nn
+
+    class MLP(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.flatten = nn.Flatten()
+            self.net = nn.Sequential(nn.Linear(12, 16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 4))
+
+        def forward(self, x):
+            return self.net(self.flatten(x))
+
+    class Nested(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.Sequential(
+                OrderedDict([("fc", nn.Linear(12, 8)), ("act", nn.GELU()), ("drop", nn.Dropout(0.0))])
+            )
+            self.heads = nn.ModuleDict({"cls": nn.Linear(8, 3), "reg": nn.Sequential(nn.Linear(8, 8), nn.Linear(8, 1))})
+            self.blocks = nn.ModuleList([nn.Linear(8, 8, bias=False) for _ in range(2)])
+            self.tied = nn.Linear(8, 8)
+            self.tied.weight = self.blocks[0].weight
+            self.register_buffer("mask", T.ones(8))
+
+        def forward(self, x):
+            h = self.encoder(x.flatten(1)) * self.mask
+            for b in self.blocks:
+                h = h + b(h)
+            return self.heads["cls"](self.tied(h)), self.heads["reg"](h)
+
+    return {"MLP": MLP, "Nested": Nested}
+
+
+@covers("nn.Module.state_dict", "nn.Module.load_state_dict")
+@pytest.mark.parametrize("name", ["MLP", "Nested"])
+def test_reference_architectures(name):
+    torch.manual_seed(0)
+    t = _reference_architectures(torch)[name]().eval()
+    j = _reference_architectures(jtorch)[name]().eval()
+    ts, js = t.state_dict(), j.state_dict()
+    assert list(js) == list(ts)
+    assert [tuple(v.shape) for v in js.values()] == [tuple(v.shape) for v in ts.values()]
+    assert [n for n, _ in j.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert repr(j) == repr(t)
+    j.load_state_dict({k: v.numpy() for k, v in ts.items()})
+    x = np.random.default_rng(0).standard_normal((2, 3, 4)).astype(np.float32)
+    to, jo = t(torch.from_numpy(x)), j(jtorch.from_numpy(x))
+    to = to if isinstance(to, tuple) else (to,)
+    jo = jo if isinstance(jo, tuple) else (jo,)
+    assert_same(tuple(to), tuple(jo), RTOL, ATOL, name)
+    sum(o.sum() for o in to).backward()
+    sum(o.sum() for o in jo).backward()
+    for (n, tp), (_, jp) in zip(t.named_parameters(), j.named_parameters()):
+        assert_same(tp.grad, jp.grad, RTOL, ATOL, f"grad {n}")
