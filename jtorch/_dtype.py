@@ -119,6 +119,9 @@ def to_dtype(d) -> dtype:
         name = d.rsplit(".", 1)[-1]
         if name in _BY_LEGACY:
             return _BY_LEGACY[name]
+        for cand in ALL:  # Tensor.type() names of dtypes without a legacy class: ComplexFloatTensor...
+            if name == f"{type_name(cand)}Tensor":
+                return cand
         if name in _BY_NAME:
             return _BY_NAME[name]
         raise TypeError(f"invalid type: '{d}'")
@@ -238,6 +241,11 @@ def result_type(*operands) -> dtype:
 def can_cast(from_: dtype, to: dtype) -> builtins.bool:
     """torch.can_cast: whether an in-place op may write a `from_` result into a `to` tensor."""
     return _category(from_) <= _category(to)
+
+
+def tensor_type_name(d: dtype) -> str:
+    """``Tensor.type()``'s string: the legacy name (``torch.FloatTensor``, ``torch.ComplexFloatTensor``)."""
+    return f"torch.{type_name(d)}Tensor" if d._legacy is None else f"torch.{d._legacy}"
 
 
 def jnp_dtype(d: dtype):

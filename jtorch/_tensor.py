@@ -512,7 +512,7 @@ class Tensor:
 
     def type(self, dtype=None, non_blocking: bool = False, **kwargs):
         if dtype is None:
-            return f"torch.{self.dtype._legacy or self.dtype.name}"
+            return _dtype.tensor_type_name(self.dtype)
         return self.to(_dtype.to_dtype(dtype))
 
     def type_as(self, other: Tensor) -> Tensor:
