@@ -131,6 +131,8 @@ def parse_to(t, *args, device=None, dtype=None, non_blocking=False, copy=False, 
     """Parse Tensor.to's overloads: to(device, dtype), to(dtype), to(tensor), keywords."""
     dev, dt = device, dtype
     for a in args:
+        if a is None:
+            continue
         if isinstance(a, _dtype.dtype):
             dt = a
         elif isinstance(a, bool):
