@@ -44,6 +44,12 @@ def _is_diff_dtype(dt) -> bool:
     return r
 
 
+def _conj(x):
+    # torch's complex gradients are the conjugates of JAX's cotangents; the VJP is R-linear, so
+    # conjugating cotangents in and gradients out gives torch's convention.
+    return jnp.conj(x) if jnp.iscomplexobj(x) else x
+
+
 def vjp_fn(fn, statics: tuple, diff_pos: tuple, n_args: int, float_outs: tuple):
     """A pure function ``(*args, *cotangents) -> grads of args[diff_pos]`` for op ``fn``; cached."""
     key = (fn, statics, diff_pos, n_args, float_outs)
@@ -53,7 +59,7 @@ def vjp_fn(fn, statics: tuple, diff_pos: tuple, n_args: int, float_outs: tuple):
         multi = float_outs is not None
 
         def vjp(*flat):
-            args, cts = list(flat[:n_args]), flat[n_args:]
+            args, cts = list(flat[:n_args]), [_conj(c) for c in flat[n_args:]]
 
             def f(*diff):
                 for p, d in zip(diff_pos, diff):
@@ -64,7 +70,7 @@ def vjp_fn(fn, statics: tuple, diff_pos: tuple, n_args: int, float_outs: tuple):
                 return out
 
             _, pullback = jax.vjp(f, *[args[p] for p in diff_pos])
-            return pullback(tuple(cts) if multi else cts[0])
+            return tuple(_conj(g) for g in pullback(tuple(cts) if multi else cts[0]))
 
         vjp.__name__ = f"vjp_{getattr(fn, '__name__', 'op')}"
         g = vjp
