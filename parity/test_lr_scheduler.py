@@ -12,11 +12,11 @@ import math
 import warnings
 
 import numpy as np
+import opinfo
 import pytest
 import torch
 
 import jtorch
-from parity import opinfo
 
 torch.set_num_threads(1)
 

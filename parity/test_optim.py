@@ -16,11 +16,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import opinfo
 import pytest
 import torch
 
 import jtorch
-from parity import opinfo
 
 torch.set_num_threads(1)
 
