@@ -6,3 +6,10 @@ from jtorch.nn._functional.dropout import *  # noqa: F401,F403
 from jtorch.nn._functional.linear import *  # noqa: F401,F403
 from jtorch.nn._functional.loss import *  # noqa: F401,F403
 from jtorch.nn._functional.misc import *  # noqa: F401,F403
+from jtorch.nn._functional.conv import *  # noqa: F401,F403
+from jtorch.nn._functional.pooling import *  # noqa: F401,F403
+from jtorch.nn._functional.normalization import *  # noqa: F401,F403
+from jtorch.nn._functional.embedding import *  # noqa: F401,F403
+from jtorch.nn._functional.vision import *  # noqa: F401,F403
+from jtorch.nn._functional.attention import *  # noqa: F401,F403
+from jtorch.nn._functional.rnn import *  # noqa: F401,F403

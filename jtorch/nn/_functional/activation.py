@@ -10,6 +10,7 @@ matches torch's (sigmoid, log_sigmoid, softmax, log_softmax).
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -44,6 +45,18 @@ def _run(name: str, fn, input: Tensor, args: tuple = (), statics: tuple = (), in
     return input._inplace(out) if inplace else out
 
 
+def _opmath(fn):
+    """Compute half-precision inputs in float32 and round once, as torch's CPU kernels do (opmath)."""
+
+    @functools.wraps(fn)
+    def wrapped(x, *args, **kwargs):
+        if x.dtype == jnp.float16 or x.dtype == jnp.bfloat16:
+            return fn(x.astype(jnp.float32), *args, **kwargs).astype(x.dtype)
+        return fn(x, *args, **kwargs)
+
+    return wrapped
+
+
 # --- pure functions (module level so dispatch's jit cache hits) ---------------------------------
 
 
@@ -57,25 +70,30 @@ def _hardtanh(x, lo, hi):
     return jnp.where(x <= lo, lo_, jnp.where(x >= hi, hi_, x))
 
 
+@_opmath
 def _leaky_relu(x, slope):
     return jnp.where(x > 0, x, x * slope)
 
 
+@_opmath
 def _prelu(x, w, *, shape):
     w = w.reshape(shape)
     return jnp.where(x > 0, x, w * x)
 
 
+@_opmath
 def _rrelu_noise(x, noise):
     return jnp.where(x >= 0, x, x * noise)
 
 
+@_opmath
 def _elu(x, alpha, scale, input_scale):
     # expm1 of the clamped input keeps the unused branch finite (no 0 * inf in the VJP).
     neg = alpha * jnp.expm1(jnp.where(x > 0, jnp.zeros_like(x), x) * input_scale)
     return scale * jnp.where(x > 0, x, neg)
 
 
+@_opmath
 def _gelu(x, *, approximate):
     if approximate == "tanh":
         inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)
@@ -83,14 +101,17 @@ def _gelu(x, *, approximate):
     return 0.5 * x * (1 + jsp.erf(x * (1 / math.sqrt(2.0))))
 
 
+@_opmath
 def _silu(x):
     return x * jax.nn.sigmoid(x)
 
 
+@_opmath
 def _mish(x):
     return x * jnp.tanh(jax.nn.softplus(x))
 
 
+@_opmath
 def _softplus(x, beta, threshold):
     xb = x * beta
     above = xb > threshold
@@ -103,14 +124,17 @@ def _softsign(x, *, dt):
     return x / (jnp.abs(x) + 1)
 
 
+@_opmath
 def _hardswish(x):
     return jnp.where(x < -3, jnp.zeros_like(x), jnp.where(x <= 3, x * (x + 3) / 6, x))
 
 
+@_opmath
 def _hardsigmoid(x):
     return jnp.where(x <= -3, jnp.zeros_like(x), jnp.where(x >= 3, jnp.ones_like(x), x / 6 + 0.5))
 
 
+@_opmath
 def _logsigmoid(x):
     return jax.nn.log_sigmoid(x)
 
@@ -133,9 +157,12 @@ def _softmax(x, *, dim, dt, log):
     x = x.astype(dt)
     if x.ndim == 0:
         return jnp.zeros_like(x) if log else jnp.ones_like(x)
-    return jax.nn.log_softmax(x, axis=dim) if log else jax.nn.softmax(x, axis=dim)
+    ct = jnp.float32 if dt in (jnp.float16, jnp.bfloat16) else dt  # torch accumulates half types in float32
+    y = jax.nn.log_softmax(x.astype(ct), axis=dim) if log else jax.nn.softmax(x.astype(ct), axis=dim)
+    return y.astype(dt)
 
 
+@_opmath
 def _glu(x, *, dim):
     a, b = jnp.split(x, 2, axis=dim)
     return a * jax.nn.sigmoid(b)

@@ -336,10 +336,27 @@ def _nll_terms(lp, t, w, ignore_index):
     return -picked * wt, wt, valid
 
 
+def _safe_div(num, den):
+    """num / den whose gradient stays finite when den == 0 (all targets ignored): torch's gradient
+    is then 0, while the value is still nan (0 / 0) as torch's."""
+    zero = den == 0
+    out = num / jnp.where(zero, jnp.ones((), den.dtype), den)
+    return out + jax.lax.stop_gradient(jnp.where(zero, num / den - out, jnp.zeros((), out.dtype)))
+
+
 def _nll_reduce(loss, wt, reduction):
     if reduction == "mean":
-        return jnp.sum(loss) / jnp.sum(wt)
+        return _safe_div(jnp.sum(loss), jnp.sum(wt))
     return _reduce(loss, reduction)
+
+
+def _nll_name(input: Tensor, reduction: str) -> str:
+    """ATen runs nll_loss (<= 2-D), nll_loss2d (4-D), or nll_loss2d on a reshape (3-D, >= 5-D: 'none' ends in a view)."""
+    if input.dim() <= 2:
+        return "NllLossBackward0"
+    if input.dim() != 4 and reduction == "none":
+        return "ViewBackward0"
+    return "NllLoss2DBackward0"
 
 
 def _nll_fn(lp, t, w, ignore_index, *, reduction):
@@ -363,7 +380,7 @@ def _ce_fn(x, t, w, ignore_index, smoothing, *, reduction, smooth):
         sl = -jnp.sum(lp * w.astype(lp.dtype).reshape(shape), axis=ax)
     sl = jnp.where(valid, sl, jnp.zeros((), lp.dtype))
     if reduction == "mean":
-        sl = jnp.sum(sl) / (jnp.sum(wt) if w is not None else jnp.sum(valid))
+        sl = _safe_div(jnp.sum(sl), jnp.sum(wt) if w is not None else jnp.sum(valid).astype(sl.dtype))
     elif reduction == "sum":
         sl = jnp.sum(sl)
     return (1 - smoothing) * nll + sl * (smoothing / n_classes)
@@ -445,7 +462,7 @@ def nll_loss(
     """
     red = _reduction(size_average, reduce, reduction)
     _check_nll_args(input, target, weight, ignore_index)
-    return apply("NllLossBackward0", _nll_fn, [input, target, weight, ignore_index], (("reduction", red),))
+    return apply(_nll_name(input, red), _nll_fn, [input, target, weight, ignore_index], (("reduction", red),))
 
 
 def cross_entropy(
@@ -491,7 +508,7 @@ def cross_entropy(
     if smooth and label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     _check_nll_args(input, target, weight, ignore_index)
-    name = "AddBackward0" if smooth else "NllLossBackward0"
+    name = "AddBackward0" if smooth else _nll_name(input, red)
     return apply(
         name,
         _ce_fn,
