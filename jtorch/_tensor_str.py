@@ -15,6 +15,8 @@ import dataclasses
 import math
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from jtorch import _dtype
@@ -138,59 +140,60 @@ def _fmt(val, f1: _Formatter, f2: _Formatter | None) -> str:
     return f1.format(val) if f2 is None else _complex_str(val, f1, f2)
 
 
-def _vector_str(a: np.ndarray, indent: int, summarize: bool, f1: _Formatter, f2: _Formatter | None) -> str:
+def _vector_str(a: np.ndarray, indent: int, cut: bool, f1: _Formatter, f2: _Formatter | None) -> str:
     element_length = f1.width() + 2
     if f2 is not None:
         element_length += f2.width() + 1
     per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / element_length))
     e = PRINT_OPTS.edgeitems
-    if summarize and not e:
+    if cut and not e:
         data = ["..."]
-    elif summarize and a.shape[0] > 2 * e:
-        data = [_fmt(v, f1, f2) for v in a[:e].tolist()] + [" ..."] + [_fmt(v, f1, f2) for v in a[-e:].tolist()]
+    elif cut:
+        data = [_fmt(v, f1, f2) for v in a[:e].tolist()] + [" ..."] + [_fmt(v, f1, f2) for v in a[e:].tolist()]
     else:
         data = [_fmt(v, f1, f2) for v in a.tolist()]
     lines = [", ".join(data[i : i + per_line]) for i in range(0, len(data), per_line)]
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _tensor_str_with_formatter(
-    a: np.ndarray, indent: int, summarize: bool, f1: _Formatter, f2: _Formatter | None
-) -> str:
+def _tensor_str_with_formatter(a: np.ndarray, indent: int, cut: tuple, f1: _Formatter, f2: _Formatter | None) -> str:
+    """torch's recursion over rows; ``a`` holds only the shown edge items of each dimension ``cut[d]``."""
     dim = a.ndim
     if dim == 0:
         return _fmt(a.item(), f1, f2)
     if dim == 1:
-        return _vector_str(a, indent, summarize, f1, f2)
+        return _vector_str(a, indent, cut[0], f1, f2)
     e = PRINT_OPTS.edgeitems
-    if summarize and a.shape[0] > 2 * e:
-        rows = list(range(e)) + [None] + list(range(a.shape[0] - e, a.shape[0]))
-    else:
-        rows = list(range(a.shape[0]))
-    slices = ["..." if i is None else _tensor_str_with_formatter(a[i], indent + 1, summarize, f1, f2) for i in rows]
+    rows = list(range(a.shape[0]))
+    if cut[0]:
+        rows = rows[:e] + [None] + rows[e:]
+    slices = ["..." if i is None else _tensor_str_with_formatter(a[i], indent + 1, cut[1:], f1, f2) for i in rows]
     return "[" + ("," + "\n" * (dim - 1) + " " * (indent + 1)).join(slices) + "]"
 
 
-def _summarized(a: np.ndarray) -> np.ndarray:
-    """The values that are shown when summarizing (edge items of every dimension)."""
+def _shown(arr, summarize: bool):
+    """Keep the first and last ``edgeitems`` of every dimension longer than twice that (torch's
+    get_summarized_data), slicing before the values leave the device. Returns (array, cut flags)."""
     e = PRINT_OPTS.edgeitems
-    if a.ndim == 0:
-        return a
-    if a.ndim == 1:
-        return np.concatenate((a[:e], a[-e:])) if a.shape[0] > 2 * e else a
-    if not e:
-        return np.zeros([0] * a.ndim, a.dtype)
-    rows = list(range(e)) + list(range(a.shape[0] - e, a.shape[0])) if a.shape[0] > 2 * e else range(a.shape[0])
-    return np.stack([_summarized(a[i]) for i in rows])
+    cut = []
+    xp = np if isinstance(arr, np.ndarray) else jnp
+    for d, n in enumerate(arr.shape):
+        if summarize and n > 2 * e:
+            head = (slice(None),) * d + (slice(0, e),)
+            tail = (slice(None),) * d + (slice(n - e, n),)
+            arr = xp.concatenate([arr[head], arr[tail]], axis=d)
+            cut.append(True)
+        else:
+            cut.append(False)
+    return arr, tuple(cut)
 
 
-def _values(t) -> np.ndarray:
-    """The tensor's values as numpy: floats widened to float64, complex to complex128 (exact)."""
-    a = np.asarray(t._data)
-    d = t.dtype
-    if d.is_complex:
+def _values(arr, dt: _dtype.dtype) -> np.ndarray:
+    """Values as numpy: floats widened to float64, complex to complex128 (exact for every dtype)."""
+    a = np.asarray(arr)
+    if dt.is_complex:
         return a.astype(np.complex128)
-    if d.is_floating_point:
+    if dt.is_floating_point:
         return a.astype(np.float64)
     return a
 
@@ -198,14 +201,22 @@ def _values(t) -> np.ndarray:
 def _tensor_str(t, indent: int) -> str:
     if t.numel() == 0:
         return "[]"
-    a = _values(t)
-    summarize = a.size > PRINT_OPTS.threshold
-    shown = _summarized(a) if summarize else a
+    arr = t._data
+    summarize = t.numel() > PRINT_OPTS.threshold
+    if summarize and _is_cpu(arr):
+        arr = np.asarray(arr)  # zero-copy on the CPU backend
+    shown, cut = _shown(arr, summarize)
+    a = _values(shown, t.dtype)
     if t.dtype.is_complex:
-        f1 = _Formatter(shown.real, True)
-        f2 = _Formatter(shown.imag, True)
-        return _tensor_str_with_formatter(a, indent, summarize, f1, f2)
-    return _tensor_str_with_formatter(a, indent, summarize, _Formatter(shown, t.dtype.is_floating_point), None)
+        return _tensor_str_with_formatter(a, indent, cut, _Formatter(a.real, True), _Formatter(a.imag, True))
+    return _tensor_str_with_formatter(a, indent, cut, _Formatter(a, t.dtype.is_floating_point), None)
+
+
+def _is_cpu(arr) -> bool:
+    try:
+        return all(d.platform == "cpu" for d in arr.devices())
+    except Exception:  # not a committed jax array
+        return True
 
 
 def _add_suffixes(tensor_str: str, suffixes: list, indent: int, force_newline: bool) -> str:
@@ -254,7 +265,13 @@ def _str_intern(t, tensor_contents: str | None) -> str:
     default_complex = _dtype.complex128 if default is _dtype.float64 else _dtype.complex64
     dt = t.dtype
     has_default_dtype = dt in (default, default_complex, _dtype.int64, _dtype.bool)
-    if t.numel() == 0:
+    if isinstance(t._data, jax.core.Tracer):
+        # values are unknown while tracing (jtorch.compile / jax.jit): print like a torch meta tensor
+        suffixes.append(f"size={tuple(t.shape)}")
+        if dt is not default:
+            suffixes.append(f"dtype={dt}")
+        tensor_str = "..."
+    elif t.numel() == 0:
         if t.ndim != 1:
             suffixes.append(f"size={tuple(t.shape)}")
         if dt is not default:

@@ -182,3 +182,24 @@ def test_repr_random_arrays():
     for _ in range(300):
         a = _random_array(rng)
         assert repr(jtorch.from_numpy(a.copy())) == repr(torch.from_numpy(a.copy())), a
+
+
+def test_repr_under_tracing_is_like_meta():
+    """Inside jax.jit values are unknown: printed as torch prints a meta tensor (less the device)."""
+    import jax
+
+    seen = []
+
+    @jax.jit
+    def f(x):
+        seen.append(repr(jtorch.Tensor._wrap(x)))
+        return x
+
+    f(np.ones((2, 3), np.float32))
+    meta = repr(torch.ones(2, 3, device="meta")).replace("device='meta', ", "")
+    assert seen == [meta] == ["tensor(..., size=(2, 3))"]
+
+
+def test_summarized_large_tensor():
+    a = np.arange(200 * 300 * 2, dtype=np.float32).reshape(200, 300, 2) / 7
+    assert repr(jtorch.from_numpy(a)) == repr(torch.from_numpy(a))
