@@ -21,7 +21,11 @@ def shapes(*shape_list, gen=randn, **kwargs):
     return samples
 
 
+HALF = ("float32", "float64", "float16", "bfloat16")  # half types compute in float32 and round once, as torch
+
+
 def act(name, call, covers=(), samples=None, **kw):
+    kw.setdefault("dtypes", HALF)
     return OpInfo(name, call, samples or unary_samples(), covers=covers, **kw)
 
 
@@ -250,12 +254,16 @@ OPS = [
         lambda T, x: F(T).elu(x),
         samples=shapes((3,), gen=lambda r, s, d: r.integers(-5, 5, s)),
     ),
-    OpInfo("nn.functional.softmax", _softmax("softmax"), softmax_samples, covers=("nn.functional.softmax",)),
+    OpInfo("nn.functional.softmax", _softmax("softmax"), softmax_samples, HALF, covers=("nn.functional.softmax",)),
     OpInfo(
-        "nn.functional.log_softmax", _softmax("log_softmax"), softmax_samples, covers=("nn.functional.log_softmax",)
+        "nn.functional.log_softmax",
+        _softmax("log_softmax"),
+        softmax_samples,
+        HALF,
+        covers=("nn.functional.log_softmax",),
     ),
     OpInfo("nn.functional.softmin", _softmax("softmin"), softmax_samples, covers=("nn.functional.softmin",)),
-    OpInfo("nn.functional.glu", _fn("glu"), glu_samples, covers=("nn.functional.glu",)),
+    OpInfo("nn.functional.glu", _fn("glu"), glu_samples, HALF, covers=("nn.functional.glu",)),
     OpInfo(
         "nn.functional.normalize",
         _fn("normalize"),
