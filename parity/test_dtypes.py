@@ -198,6 +198,26 @@ def test_size():
     assert repr(jtorch.zeros(2, 3).shape) == repr(torch.zeros(2, 3).shape)
     assert repr(jtorch.zeros(2, 3).size()) == repr(torch.zeros(2, 3).size())
     assert jtorch.zeros(2, 3).size(-1) == 3
+    for make in [
+        lambda T: (1,) + T.Size([2, 3]),
+        lambda T: T.Size([2, 3]) * 2,
+        lambda T: 2 * T.Size([2, 3]),
+        lambda T: T.Size([2, 3])[::-1],
+        lambda T: T.Size([T.tensor(2), np.int64(3), True]),
+        lambda T: T.Size(i for i in range(3)),
+        lambda T: T.Size([2, 3]) + T.Size([5]),
+        lambda T: T.Size(),
+        lambda T: T.Size([2, 3]) == [2, 3],
+        lambda T: (T.Size([2, 3, 2]).count(2), T.Size([2, 3]).index(3), hash(T.Size([2, 3])) == hash((2, 3))),
+    ]:
+        t, j = make(torch), make(jtorch)
+        assert type(t).__name__ == type(j).__name__ and repr(t) == repr(j), (t, j)
+    for bad in [lambda T: T.Size([2.5]), lambda T: T.Size([2, "a"]), lambda T: T.Size([2]) + [4]]:
+        with pytest.raises(TypeError) as te:
+            bad(torch)
+        with pytest.raises(TypeError) as je:
+            bad(jtorch)
+        assert str(je.value) == str(te.value)
 
 
 def test_tensor_dtype_conversions():
