@@ -43,9 +43,9 @@ def _attach():
     for dunder, fname in {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}.items():
         setattr(Tensor, f"__{dunder}__", F[fname])
     Tensor.__neg__ = F["neg"]
-    Tensor.__pos__ = lambda self: self
+    Tensor.__pos__ = F["positive"]
     Tensor.__abs__ = F["abs"]
-    Tensor.__invert__ = F["bitwise_not"]
+    Tensor.__invert__ = METHODS["__invert__"]
 
 
 _attach()
