@@ -363,3 +363,29 @@ def test_tutorial_linear_model():
         assert k == k2
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-5, atol=1e-6)
     assert_same(tm(torch.from_numpy(x)), jm(jtorch.from_numpy(x)), *F32, "LinearModel output")
+
+
+@covers("nn.functional.gumbel_softmax")
+def test_gumbel_softmax():
+    """Soft samples sum to 1; hard samples are one-hot with argmax frequencies equal to softmax(logits)
+    (the Gumbel-max trick), at 5 standard errors on 20000 draws; the straight-through gradient is the
+    soft sample's, so it sums to zero along ``dim``; the deprecated ``eps`` warns as in torch."""
+    probs = np.array([0.2, 0.5, 0.3])
+    n = 20_000
+    logits = jtorch.from_numpy(np.tile(np.log(probs), (n, 1))).requires_grad_()
+    soft = jtorch.nn.functional.gumbel_softmax(logits, tau=0.5)
+    np.testing.assert_allclose(soft.detach().numpy().sum(-1), 1, rtol=1e-12)
+    hard = jtorch.nn.functional.gumbel_softmax(logits, hard=True)
+    h = hard.detach().numpy()
+    assert np.all(h.sum(-1) == 1) and set(np.unique(h)) <= {0.0, 1.0}
+    freq = h.mean(0)
+    assert np.all(np.abs(freq - probs) < 5 * np.sqrt(probs * (1 - probs) / n))
+    c = jtorch.from_numpy(np.random.default_rng(0).standard_normal((n, 3)))
+    (hard * c).sum().backward()
+    np.testing.assert_allclose(logits.grad.numpy().sum(-1), 0, atol=1e-12)
+    assert np.any(logits.grad.numpy() != 0)
+    for T in (torch, jtorch):
+        with pytest.warns(UserWarning, match="`eps` parameter is deprecated and has no effect."):
+            T.nn.functional.gumbel_softmax(T.zeros(2, 3), eps=1e-5)
+    y = jtorch.nn.functional.gumbel_softmax(jtorch.zeros(4, 3), hard=True, dim=0).numpy()
+    assert np.all(y.sum(0) == 1)

@@ -27,7 +27,7 @@ __all__ = [
     "threshold", "threshold_", "relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "prelu", "rrelu", "rrelu_",
     "elu", "elu_", "selu", "selu_", "celu", "celu_", "gelu", "silu", "mish", "softplus", "softsign", "hardtanh",
     "hardtanh_", "hardswish", "hardsigmoid", "sigmoid", "logsigmoid", "tanh", "tanhshrink", "softshrink", "hardshrink",
-    "softmax", "log_softmax", "softmin", "glu", "normalize",
+    "softmax", "log_softmax", "softmin", "gumbel_softmax", "glu", "normalize",
 ]  # fmt: skip
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -382,6 +382,27 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     if dim is None:
         dim = _get_softmax_dim("softmin", input.dim(), _stacklevel)
     return _softmax_op("SoftmaxBackward0", -input, dim, dtype, False, "softmax_lastdim_kernel_impl")
+
+
+def _hard_one_hot(y, *, dim):
+    idx = jnp.argmax(y, axis=dim, keepdims=True)  # first maximum, as torch's max(dim)
+    return (jnp.arange(y.shape[dim]).reshape([-1 if a == dim else 1 for a in range(y.ndim)]) == idx).astype(y.dtype)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1) -> Tensor:
+    """Sample from the Gumbel-softmax distribution (noise from jtorch's RNG); ``hard=True`` returns
+    one-hot samples with the soft sample's gradient (straight-through), as torch."""
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    from jtorch import empty_like
+
+    gumbels = -empty_like(logits).exponential_().log()  # ~Gumbel(0, 1)
+    gumbels = (logits + gumbels) / tau  # ~Gumbel(logits, tau)
+    y_soft = softmax(gumbels, dim)
+    if not hard:
+        return y_soft
+    y_hard = apply("one_hot", _hard_one_hot, [y_soft.detach()], (("dim", wrap_dim(dim, logits.ndim)),))
+    return y_hard - y_soft.detach() + y_soft
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
