@@ -77,6 +77,16 @@ def _get_value(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _hyper_array(v):
+    """A hyperparameter as a float64 0-d array. Numbers, tensors and JAX arrays are accepted; a
+    traced value (``jtorch.compile`` lifts each group's ``lr``) stays traced instead of being
+    turned into a Python float, so changing it never recompiles."""
+    v = _to_scalar(v)
+    if isinstance(v, Tensor):
+        v = v._data
+    return jnp.asarray(v, jnp.float64)
+
+
 def _use_grad_for_differentiable(func):
     """Run ``step`` under no_grad (``differentiable=True`` is not supported, see the optimizers)."""
 
@@ -446,7 +456,7 @@ class _RuleOptimizer(Optimizer):
                     if st:
                         self.state[p].update(st)
                 states.append(self._functional_state(st, p, group))
-            hp = {k: jnp.asarray(float(_get_value(_to_scalar(v))), jnp.float64) for k, v in self._hyper(group).items()}
+            hp = {k: _hyper_array(v) for k, v in self._hyper(group).items()}
             fn = transforms.compiled_group_step(type(self)._rule, tuple(sorted(self._flags(group).items())))
             new_ps, new_states = fn(
                 tuple(p._data for p in params), tuple(p.grad._data for p in params), tuple(states), hp
