@@ -107,14 +107,14 @@ def to_dtype(d) -> dtype:
     """Accept a jtorch dtype, a Python type, a numpy/JAX dtype or a legacy tensor type name."""
     if isinstance(d, dtype):
         return d
-    if d is builtins.float:
-        return get_default_dtype()
+    if d is builtins.float:  # Python's float is a double: torch maps it to float64, not the default dtype
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:
         return bool
     if d is builtins.complex:
-        return get_default_dtype().to_complex()
+        return complex128
     if isinstance(d, str):
         name = d.rsplit(".", 1)[-1]
         if name in _BY_LEGACY:
@@ -207,7 +207,9 @@ def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | No
 
 
 def scalar_dtype(x) -> dtype:
-    """The dtype torch gives a Python number when it is wrapped into a tensor."""
+    """The dtype torch gives a Python (or numpy) number when it is wrapped into a tensor."""
+    if isinstance(x, np.generic):
+        x = x.item()
     if isinstance(x, builtins.bool):
         return bool
     if isinstance(x, builtins.int):

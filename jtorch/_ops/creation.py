@@ -3,9 +3,11 @@ linspace, logspace, eye. Creation records nothing; ``requires_grad=True`` makes 
 
 from __future__ import annotations
 
+import builtins
 import math
 import numbers
 import warnings
+from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
@@ -52,7 +54,7 @@ def _infer_dtype(data) -> _dtype.dtype | None:
         if _dtype.get_default_dtype() is _dtype.bfloat16:
             raise RuntimeError("invalid default scalar type for complex")
         return _dtype.get_default_dtype().to_complex()
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, Sequence) and not isinstance(data, str):
         out = None
         for x in data:
             if isinstance(x, str):
@@ -69,7 +71,9 @@ def _infer_dtype(data) -> _dtype.dtype | None:
 
 
 def _is_seq(x) -> bool:
-    return isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.ndim > 0)
+    if isinstance(x, np.ndarray):
+        return x.ndim > 0
+    return isinstance(x, (list, tuple, builtins.range)) or (isinstance(x, Sequence) and not isinstance(x, (str, bytes)))
 
 
 def _check_ragged(data, dim=0):
@@ -91,13 +95,25 @@ def _check_ragged(data, dim=0):
         _check_ragged(x, dim + 1)
 
 
+def _scalarize(data):
+    """Nested sequences with tensors read as scalars, as torch does (a tensor element must hold one value)."""
+    if isinstance(data, Tensor):
+        if data.numel() != 1:
+            if data.dtype.is_floating_point or data.dtype.is_complex:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return data.item()
+    if _is_seq(data) and not isinstance(data, np.ndarray):
+        return [_scalarize(x) for x in data]
+    return data
+
+
 def _to_numpy(data):
     if isinstance(data, Tensor):
         return np.asarray(data._data)
-    if isinstance(data, (list, tuple)):
-        if any(isinstance(x, Tensor) for x in data):
-            return np.stack([_to_numpy(x) for x in data]) if data else np.zeros((0,))
+    if _is_seq(data) and not isinstance(data, np.ndarray):
         _check_ragged(data)
+        data = _scalarize(data)
     return np.asarray(data)
 
 
@@ -118,8 +134,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     if dt is None:
         dt = _dtype.get_default_dtype()
     arr = _to_numpy(data)
+    if not isinstance(data, np.ndarray) and arr.dtype.kind in "uO" and not (dt.is_floating_point or dt.is_complex):
+        # Python ints beyond int64 (uint64 targets take up to 2**64 - 1)
+        limit = 2**64 - 1 if dt is _dtype.uint64 else 2**63 - 1
+        if arr.size and (arr.dtype == object or int(arr.max()) > limit):
+            raise ValueError("Overflow when unpacking long long")
     if arr.dtype == object:
-        raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+        arr = arr.astype(np.float64)  # Python ints beyond int64 going to a float dtype
     if np.iscomplexobj(arr) and not dt.is_complex and not isinstance(data, np.ndarray):
         if dt.is_floating_point:
             raise TypeError("must be real number, not complex")
@@ -196,7 +217,10 @@ def empty(
 @torch_op(method=False)
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     if dtype is None:
-        dtype = _dtype.scalar_dtype(fill_value if not isinstance(fill_value, Tensor) else fill_value.item())
+        if isinstance(fill_value, np.bool_):
+            dtype = _dtype.get_default_dtype()  # torch reads a numpy bool as a plain number here
+        else:
+            dtype = _dtype.scalar_dtype(fill_value if not isinstance(fill_value, Tensor) else fill_value.item())
     return _filled(fill_value, (size,), dtype, device, requires_grad)
 
 
