@@ -124,6 +124,15 @@ CASES = {
     "eye": lambda T: T.eye(3),
     "eye_rect": lambda T: T.eye(2, 4),
     "eye_dtype": lambda T: T.eye(2, dtype=T.int64),
+    "tril_indices": lambda T: T.tril_indices(3, 3),
+    "tril_indices_offset": lambda T: T.tril_indices(4, 3, 1),
+    "triu_indices": lambda T: T.triu_indices(3, 4, -1),
+    "triu_indices_int32": lambda T: T.triu_indices(3, 3, dtype=T.int32),
+    "tril_indices_empty": lambda T: T.tril_indices(0, 3),
+    "scalar_tensor": lambda T: T.scalar_tensor(3),
+    "scalar_tensor_bool": lambda T: T.scalar_tensor(True),
+    "scalar_tensor_dtype": lambda T: T.scalar_tensor(2.5, dtype=T.float64),
+    "empty_strided": lambda T: (T.empty_strided((2, 3), (3, 1)).shape, T.empty_strided((2,), (1,)).dtype),
     # legacy constructors and type strings
     "Tensor_shape": lambda T: (T.Tensor(2, 3).shape, T.Tensor(2, 3).dtype),
     "Tensor_list": lambda T: T.Tensor([1, 2]),
@@ -186,7 +195,8 @@ CASES = {
 COVERS = (
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like",
     "empty_like", "Tensor.new_zeros", "Tensor.new_ones", "Tensor.new_full", "Tensor.new_empty", "Tensor.new_tensor",
-    "arange", "linspace", "logspace", "eye", "asarray", "range", "FloatTensor", "DoubleTensor", "HalfTensor",
+    "arange", "linspace", "logspace", "eye", "asarray", "range", "tril_indices", "triu_indices", "scalar_tensor",
+    "empty_strided", "FloatTensor", "DoubleTensor", "HalfTensor",
     "BFloat16Tensor", "ByteTensor", "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor", "Tensor.type", "Tensor.float", "Tensor.double", "Tensor.long",
     "Tensor.int", "Tensor.half", "Tensor.bool", "Tensor.to",
 )  # fmt: skip
@@ -239,6 +249,8 @@ ERRORS = {
     "tensor_int_overflow": lambda T: T.tensor([2**64]),
     "tensor_int_overflow_0d": lambda T: T.tensor(2**63),
     "tensor_int_underflow": lambda T: T.tensor([-(2**63) - 1]),
+    "tril_indices_neg": lambda T: T.tril_indices(-1, 3),
+    "triu_indices_neg_col": lambda T: T.triu_indices(3, -2),
     "asarray_no_alias": lambda T: T.asarray(T.tensor([1, 2]), dtype=T.float32, copy=False),
 }
 
@@ -331,6 +343,8 @@ RANDOM = {
     "random_from_to": lambda T: T.ones(3, dtype=T.int64).random_(-3, 5),
     "random_bool": lambda T: T.ones(3, dtype=T.bool).random_(),
     "random_int8": lambda T: T.ones(3, dtype=T.int8).random_(),
+    "poisson": lambda T: T.poisson(T.tensor([1.0, 5.0, 0.0])),
+    "poisson_f64": lambda T: T.poisson(T.full((2, 2), 3.0, dtype=T.float64)),
 }
 
 # (low, high) bounds every sample must respect; None: no bound check
@@ -348,7 +362,7 @@ RANGES = {
     "rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "rand_like", "randn_like",
     "randint_like", "Tensor.uniform_", "Tensor.normal_", "Tensor.bernoulli", "Tensor.bernoulli_",
     "Tensor.exponential_", "Tensor.geometric_", "Tensor.log_normal_", "Tensor.cauchy_", "Tensor.random_",
-    "Tensor.multinomial", "Generator",
+    "Tensor.multinomial", "Generator", "poisson",
 )  # fmt: skip
 @pytest.mark.parametrize("name", sorted(RANDOM))
 def test_random_shape_dtype_range(name):
@@ -399,6 +413,8 @@ RANDOM_ERRORS = {
     "random_uint8_negative": lambda T: T.ones(3, dtype=T.uint8).random_(-1, 5),
     "seed_overflow": lambda T: T.Generator().manual_seed(2**64),
     "set_state_not_bytes": lambda T: T.Generator().set_state(T.zeros(16)),
+    "poisson_negative": lambda T: T.poisson(T.tensor([-1.0])),
+    "poisson_int": lambda T: T.poisson(T.tensor([1])),
     "leaf_inplace": lambda T: T.ones(2, requires_grad=True).uniform_(),
 }
 

@@ -163,3 +163,11 @@ def test_rand_dtypes_in_range(dtype):
     assert x.dtype is getattr(jtorch, dtype)
     v = _np(x)
     assert v.min() >= 0 and v.max() <= 1 and v.std() > 0.2
+
+
+def test_poisson_moments():
+    jtorch.manual_seed(0)
+    x = _np(jtorch.poisson(jtorch.full((N,), 4.0)))
+    assert np.all(x == np.round(x)) and x.min() >= 0
+    _check_moments(x, 4.0, 2.0, "poisson")
+    assert _np(jtorch.poisson(jtorch.zeros(5))).max() == 0

@@ -424,6 +424,41 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _finish(jnp.eye(n, n if m is None else m, dtype=dt.np), None, device, requires_grad)
 
 
+@torch_op(method=False)
+def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """A 0-d tensor of the default dtype (whatever the number's type)."""
+    dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
+    return _finish(jnp.asarray(_num(s), dt.np), None, device, requires_grad)
+
+
+@torch_op(method=False)
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Zeros of ``size`` (XLA arrays have no user strides: ``stride`` is accepted and not kept)."""
+    return _filled(0, (tuple(size),), dtype, device, requires_grad)
+
+
+def _tri_indices(row, col, offset, lower, dtype, device):
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
+    rows, cols = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
+    return _finish(jnp.asarray(np.stack([rows, cols]).astype(dt.np)), None, device, False)
+
+
+@torch_op(method=False)
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """Coordinates (2, N) of the lower triangle of a row x col matrix, row-major as torch."""
+    return _tri_indices(row, col, offset, True, dtype, device)
+
+
+@torch_op(method=False)
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """Coordinates (2, N) of the upper triangle of a row x col matrix, row-major as torch."""
+    return _tri_indices(row, col, offset, False, dtype, device)
+
+
 class _LegacyTensorType(type):
     """Metaclass of the legacy types (``torch.FloatTensor``...): ``isinstance`` checks the dtype."""
 

@@ -75,6 +75,10 @@ def _cauchy(key, median, sigma, *, shape, dtype):
     return (median + sigma * jax.random.cauchy(key, shape, jnp.float64)).astype(dtype)
 
 
+def _poisson(key, rate, *, shape, dtype):
+    return jax.random.poisson(key, rate, shape).astype(dtype)
+
+
 def _multinomial(key, p, *, num_samples, replacement):
     logits = jnp.log(p.astype(jnp.float64) / p.sum(-1, keepdims=True))
     if replacement:
@@ -260,6 +264,15 @@ def bernoulli(input, p=None, *, generator=None, out=None):
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(float(p))}")
         probs = float(p)
     return _sample("bernoulli", _bernoulli, generator, [probs], shape=tuple(input.shape), dtype=input.dtype.np)
+
+
+@torch_op(method=False)
+def poisson(input, generator=None) -> Tensor:
+    """Poisson counts with rates ``input``, in input's dtype."""
+    _require_float(input.dtype, "poisson_cpu", complex_ok=False)
+    if bool((input._data < 0).any()):
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    return _sample("poisson", _poisson, generator, [input.detach()], shape=tuple(input.shape), dtype=input.dtype.np)
 
 
 @torch_op()
