@@ -37,7 +37,7 @@ def _uniform(key, low, high, *, shape, dtype):
         u = jax.random.uniform(key, shape + (2,), _real(dt))
         u = low + (high - low) * u
         return jax.lax.complex(u[..., 0], u[..., 1])
-    u = jax.random.uniform(key, shape, jnp.float32 if dt.itemsize <= 2 else dt)
+    u = jax.random.uniform(key, shape, dt)  # drawn in dt itself: a wider draw could round up to 1
     return (low + (high - low) * u).astype(dt)
 
 
