@@ -32,7 +32,11 @@ class dtype:
 
     def to_complex(self) -> dtype:
         """c10's toComplexType: bfloat16 has float32's range, so it maps to complex64."""
-        return {float16: complex32, bfloat16: complex64, float32: complex64, float64: complex128}.get(self, self)
+        if self.is_complex:
+            return self
+        if not self.is_floating_point:
+            raise RuntimeError(f"Unknown Complex ScalarType for {type_name(self)}")
+        return {float16: complex32, bfloat16: complex64, float32: complex64, float64: complex128}[self]
 
     def to_real(self) -> dtype:
         return {complex32: float16, complex64: float32, complex128: float64}.get(self, self)

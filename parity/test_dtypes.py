@@ -111,6 +111,10 @@ def test_dtype_attributes():
         )
         assert j.itemsize == t.itemsize, name
         assert pickle.loads(pickle.dumps(j)) is j
+    for name in NAMES + ["complex32"]:
+        for m in ("to_complex", "to_real"):
+            t, j = _both(lambda T, name=name, m=m: getattr(getattr(T, name), m)())
+            assert t == j, (name, m, t, j)
     for alias in ["float", "double", "half", "cfloat", "cdouble", "chalf", "short", "int", "long"]:
         assert repr(getattr(jtorch, alias)) == repr(getattr(torch, alias)), alias
 
