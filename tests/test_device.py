@@ -110,7 +110,7 @@ def test_cuda_without_gpu_raises():
     assert jtorch.cuda.is_available() is False
     assert jtorch.cuda.device_count() == 0
     assert jtorch.cuda.is_initialized() is False
-    assert jtorch.cuda.memory_allocated() == 0
+    assert jtorch.cuda.memory_allocated() == 0 and jtorch.cuda.memory_reserved() == 0
     for f in (
         lambda: jtorch.ones(2).cuda(),
         lambda: jtorch.ones(2).to("cuda"),
@@ -118,6 +118,8 @@ def test_cuda_without_gpu_raises():
         jtorch.cuda.current_device,
         jtorch.cuda.get_device_name,
         jtorch.cuda.get_device_capability,
+        jtorch.cuda.get_device_properties,
+        lambda: jtorch.cuda.set_device(0),
     ):
         with pytest.raises(RuntimeError, match="JAX sees no GPU"):
             f()
@@ -147,3 +149,8 @@ def test_cuda_with_gpu():
     assert jtorch.device(0) == jtorch.device("cuda", 0)
     jtorch.cuda.synchronize()
     assert jtorch.cuda.memory_allocated() >= 0
+    props = jtorch.cuda.get_device_properties(0)
+    assert props.total_memory > 0 and props.major == major
+    jtorch.cuda.set_device(0)
+    with pytest.raises(NotImplementedError):
+        jtorch.cuda.set_device(1)

@@ -76,3 +76,44 @@ def max_memory_allocated(device_=None) -> int:
         return 0
     stats = jax_device(device("cuda", 0)).memory_stats() or {}
     return int(stats.get("peak_bytes_in_use", 0))
+
+
+def memory_reserved(device_=None) -> int:
+    if not gpus():
+        return 0
+    stats = jax_device(device("cuda", 0)).memory_stats() or {}
+    return int(stats.get("bytes_reserved", stats.get("bytes_limit", 0)))
+
+
+def reset_peak_memory_stats(device_=None) -> None:
+    """Accepted for compatibility: XLA's allocator keeps its peak counter for the process."""
+    _lazy_init()
+
+
+def set_device(device_) -> None:
+    """Only device 0 exists as 'current' here: jtorch places arrays on JAX's default device."""
+    idx = device_.index if isinstance(device_, device) else device_
+    _lazy_init()
+    if idx not in (None, 0):
+        raise NotImplementedError("torch.cuda.set_device: jtorch supports only device 0 as the current device")
+
+
+class _Properties:
+    def __init__(self, d):
+        self.name = d.device_kind
+        stats = d.memory_stats() or {}
+        self.total_memory = int(stats.get("bytes_limit", 0))
+        cc = str(getattr(d, "compute_capability", "0.0")).split(".")
+        self.major, self.minor = int(cc[0]), int(cc[1]) if len(cc) > 1 else 0
+        self.multi_processor_count = int(getattr(d, "core_count", 0) or 0)
+
+    def __repr__(self) -> str:
+        return (
+            f"_CudaDeviceProperties(name='{self.name}', major={self.major}, minor={self.minor}, "
+            f"total_memory={self.total_memory // 2**20}MB, multi_processor_count={self.multi_processor_count})"
+        )
+
+
+def get_device_properties(device_=None) -> _Properties:
+    idx = device_.index if isinstance(device_, device) else device_
+    return _Properties(jax_device(device("cuda", idx or 0)))
