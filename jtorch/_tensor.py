@@ -96,6 +96,8 @@ class Tensor:
         out._view_chain = self._view_chain + ((fn, statics),)
         out._view_grad = self._view_grad
         out._view_version = root._version
+        if "_multi_view" in self.__dict__:  # views of split/unbind pieces inherit torch's in-place ban
+            out._multi_view = (name.removesuffix("Backward0"), 0)
         return out
 
     def _alias(self, track_grad: bool) -> Tensor:
@@ -150,6 +152,13 @@ class Tensor:
         if not self._view_grad or not (record or root.requires_grad) or not grad_mode.is_grad_enabled():
             self._assign_array(src._data)
             return self
+        multi = self.__dict__.get("_multi_view")  # (op name, output nr) set by split/chunk/unbind
+        if multi is not None:
+            raise RuntimeError(
+                f"Output {multi[1]} of {multi[0]} is a view and is being modified inplace. This view is the output of a "
+                "function that returns multiple views. Such functions do not allow the output views to be modified "
+                "inplace. You should replace the inplace operation by an out-of-place one."
+            )
         if root.is_leaf and root.requires_grad:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
         if self._view_chain:
