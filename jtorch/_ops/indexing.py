@@ -253,6 +253,11 @@ def setitem(self: Tensor, index, value) -> None:
         # torch writes a basic index through a view (copy_), an advanced one with index_put_
         view = "a view of " if basic and template else ""
         raise RuntimeError(f"{view}a leaf Variable that requires grad is being used in an in-place operation.")
+    if basic and template and "_multi_view" in self.__dict__:
+        # a piece of split/unbind: write through the indexed view as torch does (view + copy_), so
+        # torch's multi-output-view checks and messages apply to that view
+        getitem(self, index)._inplace(value)
+        return
     new = apply(
         "IndexPutBackward0",
         _put,

@@ -317,13 +317,14 @@ def split(tensor, split_size_or_sections, dim=0):
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at dimension {d}), "
                 f"but got split_sizes={sizes}"
             )
+    name = "Split" if isinstance(split_size_or_sections, int) else "SplitWithSizes"
     out, start = [], 0
-    for s in sizes:
-        out.append(
-            tensor._make_view(
-                "SplitBackward0", _slice, (("dim", d), ("start", start), ("stop", start + s), ("step", 1))
-            )
+    for k, s in enumerate(sizes):
+        piece = tensor._make_view(
+            name + "Backward0", _slice, (("dim", d), ("start", start), ("stop", start + s), ("step", 1))
         )
+        piece._multi_view = (name, k)  # torch forbids in-place writes on these when autograd is involved
+        out.append(piece)
         start += s
     return tuple(out)
 
@@ -342,7 +343,10 @@ def chunk(input, chunks, dim=0):
 @torch_op()
 def unbind(input, dim=0):
     d = wrap_dim(dim, input.ndim)
-    return tuple(select(input, d, i) for i in builtins.range(input.shape[d]))
+    out = tuple(select(input, d, i) for i in builtins.range(input.shape[d]))
+    for k, piece in enumerate(out):
+        piece._multi_view = ("Unbind", k)
+    return out
 
 
 def _flip(a, *, dims):
