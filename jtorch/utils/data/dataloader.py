@@ -21,7 +21,7 @@ import grain
 
 from jtorch.utils.data import _utils
 from jtorch.utils.data._utils.collate import collate_numpy, default_collate, default_convert, numpy_to_tensors
-from jtorch.utils.data.dataset import Dataset, IterableDataset
+from jtorch.utils.data.dataset import Dataset, IterableDataset, TensorDataset
 from jtorch.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "get_worker_info", "default_collate", "default_convert"]
@@ -295,22 +295,36 @@ class DataLoader:
                 stacklevel=2,
             )
 
+    def _effective_workers(self) -> int:
+        """Worker processes exist to run Python per sample in parallel. A TensorDataset with the
+        default collate runs none (one numpy gather per batch), so it is read in this process
+        whatever num_workers says: same batches, without start-up and transfer costs."""
+        if (
+            self.num_workers
+            and type(self.dataset) is TensorDataset
+            and self.collate_fn is default_collate
+            and self.worker_init_fn is None
+            and self._auto_collation
+        ):
+            return 0
+        return self.num_workers
+
     def __iter__(self):
         base_seed = _draw_base_seed(self.generator)
-        workers = self.num_workers
+        workers = self._effective_workers()
         setup = _WorkerSetup(self.dataset, workers, base_seed, self.worker_init_fn) if workers else None
         default = self.collate_fn is default_collate
         # Workers collate into numpy (cheap to ship); the main process makes tensors.
         collate = collate_numpy if (workers and default) else self.collate_fn
         if self._is_iterable:
             return self._iter_iterable(setup, collate, default)
-        return self._iter_map(setup, collate, default)
+        return self._iter_map(setup, collate, default, workers)
 
-    def _iter_map(self, setup, collate, default):
+    def _iter_map(self, setup, collate, default, workers):
         batches = list(self._index_sampler)
         fetch = _FetchBatch(self.dataset, self._auto_collation, collate, setup)
         ds = grain.MapDataset.source(batches).map(fetch)
-        if not self.num_workers:
+        if not workers:
             for i in range(len(ds)):
                 yield ds[i]
             return

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import bisect
+import collections.abc
 import itertools
 import math
 import warnings
 from typing import Generic, Iterable, Sequence, TypeVar
+
+import numpy as np
 
 __all__ = [
     "ChainDataset", "ConcatDataset", "Dataset", "IterableDataset", "StackDataset", "Subset", "TensorDataset",
@@ -47,8 +50,37 @@ class TensorDataset(Dataset):
     def __getitem__(self, index):
         return tuple(t[index] for t in self.tensors)
 
+    def __getitems__(self, indices):
+        """A batch of samples with one host-side gather per tensor (the DataLoader's fast path).
+
+        The rows are gathered with numpy from each tensor's host copy: no per-sample indexing and
+        no compiled gather per batch shape; the loader makes tensors of the gathered batch."""
+        idx = np.asarray(indices, dtype=np.int64)
+        return _BatchedSamples([np.asarray(t._data)[idx] for t in self.tensors])
+
     def __len__(self) -> int:
         return self.tensors[0].size(0)
+
+
+class _BatchedSamples(collections.abc.Sequence):
+    """``[(t0[i], t1[i], ...) for i in batch]`` held as the gathered columns (numpy arrays).
+
+    It behaves as the list of per-sample tuples of tensors a ``collate_fn`` expects;
+    ``default_collate`` recognises it and batches the columns without splitting and re-stacking.
+    """
+
+    def __init__(self, columns):
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return self.columns[0].shape[0]
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(len(self))[i]]
+        from jtorch import from_numpy
+
+        return tuple(from_numpy(np.ascontiguousarray(c[i])) for c in self.columns)
 
 
 class StackDataset(Dataset):

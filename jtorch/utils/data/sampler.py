@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Generic, Iterable, Iterator, Sequence, TypeVar
 
+import numpy as np
+
 __all__ = [
     "BatchSampler", "RandomSampler", "Sampler", "SequentialSampler", "SubsetRandomSampler", "WeightedRandomSampler",
 ]
@@ -11,15 +13,15 @@ __all__ = [
 T_co = TypeVar("T_co", covariant=True)
 
 
-def _fresh_generator():
-    """torch's RandomSampler seeds a private generator from the default one, once per epoch."""
-    from jtorch.random import Generator
+def _numpy_rng(generator):
+    """A numpy Generator seeded by one draw from ``generator`` (or the default one).
+
+    Index orders are made on the host with numpy: a JAX permutation would compile once per
+    dataset size and run on the device only to be copied back. The order is still reproducible
+    from ``torch.manual_seed`` or ``generator``, and a new draw gives a new order each epoch."""
     from jtorch.utils.data.dataloader import _draw_base_seed
 
-    seed = _draw_base_seed(None)
-    g = Generator()
-    g.manual_seed(seed)
-    return g
+    return np.random.default_rng(_draw_base_seed(generator))
 
 
 class Sampler(Generic[T_co]):
@@ -59,18 +61,14 @@ class RandomSampler(Sampler[int]):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
-        from jtorch import randint, randperm
-
         n = len(self.data_source)
-        generator = self.generator if self.generator is not None else _fresh_generator()
+        rng = _numpy_rng(self.generator)
         if self.replacement:
-            for _ in range(self.num_samples // 32):
-                yield from randint(high=n, size=(32,), dtype=None, generator=generator).tolist()
-            yield from randint(high=n, size=(self.num_samples % 32,), generator=generator).tolist()
+            yield from rng.integers(0, n, self.num_samples).tolist()
         else:
             for _ in range(self.num_samples // n):
-                yield from randperm(n, generator=generator).tolist()
-            yield from randperm(n, generator=generator).tolist()[: self.num_samples % n]
+                yield from rng.permutation(n).tolist()
+            yield from rng.permutation(n)[: self.num_samples % n].tolist()
 
     def __len__(self) -> int:
         return self.num_samples
@@ -82,9 +80,7 @@ class SubsetRandomSampler(Sampler[int]):
         self.generator = generator
 
     def __iter__(self) -> Iterator[int]:
-        from jtorch import randperm
-
-        for i in randperm(len(self.indices), generator=self.generator).tolist():
+        for i in _numpy_rng(self.generator).permutation(len(self.indices)).tolist():
             yield self.indices[i]
 
     def __len__(self) -> int:

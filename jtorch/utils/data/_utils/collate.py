@@ -50,6 +50,10 @@ def _rebuild(elem, values):
 
 def _collate(batch, leaf):
     """The shared recursion; ``leaf(kind, batch)`` makes the batched leaf."""
+    from jtorch.utils.data.dataset import _BatchedSamples
+
+    if isinstance(batch, _BatchedSamples):  # TensorDataset.__getitems__: already stacked
+        return [leaf("stacked", c) for c in batch.columns]
     elem = batch[0]
     elem_type = type(elem)
     if _is_tensor(elem):
@@ -88,10 +92,12 @@ def _collate(batch, leaf):
 def _tensor_leaf(kind, batch):
     import jtorch
 
+    if kind == "stacked":
+        return jtorch.from_numpy(np.ascontiguousarray(batch))
     if kind == "tensor":
         return jtorch.stack(batch, 0)
     if kind == "ndarray":
-        return jtorch.stack([jtorch.as_tensor(b) for b in batch], 0)
+        return jtorch.from_numpy(np.stack(batch))
     if kind == "npscalar":
         return jtorch.as_tensor(np.asarray(batch))
     if kind == "float":
@@ -102,6 +108,8 @@ def _tensor_leaf(kind, batch):
 
 
 def _numpy_leaf(kind, batch):
+    if kind == "stacked":
+        return batch
     if kind == "tensor":
         shapes = {tuple(b.shape) for b in batch}
         if len(shapes) > 1:
