@@ -344,6 +344,8 @@ def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor
 
 @torch_op(inplace=True)
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    if batch1.ndim == 3 and batch2.ndim == 3:  # torch expands the input before checking the product
+        _expand_check(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     _bmm_checks(batch1, batch2)
     if not (input.dtype is batch1.dtype is batch2.dtype):
         raise RuntimeError(
@@ -371,6 +373,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) ->
         raise RuntimeError(
             f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and {batch2.shape[0]}"
         )
+    _expand_check(input, (batch1.shape[1], batch2.shape[2]))
     if batch1.shape[2] != batch2.shape[1]:
         raise RuntimeError(
             f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
@@ -398,10 +401,10 @@ def _sublist_equation(args) -> tuple:
     def sub(lst):
         return "".join("..." if s is Ellipsis else _LETTERS[s] for s in lst)
 
-    ops, subs = list(args[0::2]), [sub(s) for s in args[1::2]]
     out = None
-    if len(subs) > len(ops):
-        out = subs.pop()
+    if len(args) % 2:  # a trailing sublist is the output
+        out, args = sub(args[-1]), args[:-1]
+    ops, subs = list(args[0::2]), [sub(s) for s in args[1::2]]
     eq = ",".join(subs) + ("->" + out if out is not None else "")
     return eq, ops
 
@@ -588,15 +591,17 @@ def _cdist(x1, x2, p, *, kind):
         return jnp.sum(d != 0, axis=-1).astype(d.dtype)
     if kind == 1:
         return jnp.sum(d, axis=-1)
-    s = jnp.sum(d * d if kind == 2 else d**p, axis=-1)
-    return _safe_root(s, 2.0 if kind == 2 else p)
+    if kind == 2:
+        return _safe_root(jnp.sum(d * d, axis=-1), None)
+    return _safe_root(jnp.sum(d**p, axis=-1), p)
 
 
 def _safe_root(s, p):
-    """``s ** (1/p)`` with a zero (not NaN) gradient at ``s == 0``, as torch's norm backwards."""
+    """``s ** (1/p)`` (square root when ``p`` is None) with a zero, not NaN, gradient at ``s == 0``,
+    as torch's norm backwards."""
     pos = s > 0
     safe = jnp.where(pos, s, 1)
-    return jnp.where(pos, jnp.sqrt(safe) if p == 2.0 else safe ** (1.0 / p), 0)
+    return jnp.where(pos, jnp.sqrt(safe) if p is None else safe ** (1.0 / p), 0)
 
 
 @torch_op(method=False)
@@ -814,8 +819,19 @@ def _solve_unchecked(A, B, left):
     return apply("LinalgSolveExBackward0", _solve, [A, B], (("vector", vector), ("left", left)))
 
 
+def _hermitian_from_lower(a):
+    return jnp.tril(a) + jnp.conj(jnp.swapaxes(jnp.tril(a, -1), -1, -2))
+
+
+def _lower_value_symmetric_grad(a):
+    """The Hermitian matrix LAPACK sees (lower triangle of ``a``) as the value, with the derivative of
+    ``(a + a^H) / 2``: torch's backward of Hermitian ops returns the symmetrised gradient."""
+    sym = (a + jnp.conj(jnp.swapaxes(a, -1, -2))) / 2
+    return jax.lax.stop_gradient(_hermitian_from_lower(a)) + (sym - jax.lax.stop_gradient(sym))
+
+
 def _cholesky(a, *, upper):
-    L = jnp.linalg.cholesky(a, symmetrize_input=False)
+    L = jnp.linalg.cholesky(_lower_value_symmetric_grad(a), symmetrize_input=False)
     return jnp.conj(jnp.swapaxes(L, -1, -2)) if upper else L
 
 
@@ -903,8 +919,12 @@ def _svd(a, *, full, uv):
     if full and m != n:
         # jax differentiates only the reduced SVD; torch ignores the gradient of the extra columns of
         # U / rows of Vh (any basis of the complement is valid), so they are taken without gradient.
-        Uf, _, Vhf = jax.lax.stop_gradient(jnp.linalg.svd(a, full_matrices=True))
+        # (stop_gradient on the input: jax has no JVP rule for the full SVD.) The reduced factors
+        # are sign-aligned with the full ones so that the columns form one consistent basis.
+        Uf, _, Vhf = jnp.linalg.svd(jax.lax.stop_gradient(a), full_matrices=True)
         k = min(m, n)
+        sign = jnp.sign(jnp.sum(jnp.conj(U) * Uf[..., :, :k], axis=-2).real).astype(U.dtype)
+        U, Vh = U * sign[..., None, :], Vh * sign[..., :, None]
         U = jnp.concatenate([U, Uf[..., :, k:]], axis=-1)
         Vh = jnp.concatenate([Vh, Vhf[..., k:, :]], axis=-2)
     return U, S, Vh
@@ -1176,7 +1196,7 @@ def _vector_norm(a, p, *, axis, keepdims, kind, dt):
     if kind == 1:
         return jnp.sum(a, axis=axis, keepdims=keepdims)
     if kind == 2:
-        return _safe_root(jnp.sum(a * a, axis=axis, keepdims=keepdims), 2.0)
+        return _safe_root(jnp.sum(a * a, axis=axis, keepdims=keepdims), None)
     return _safe_root(jnp.sum(a**p, axis=axis, keepdims=keepdims), p)
 
 
@@ -1282,6 +1302,8 @@ def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=N
     """Vector or matrix norm depending on ``dim`` / ``A.ndim``, as torch.linalg.norm."""
     if dim is not None:
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
+        for d in dims:  # torch.linalg.norm checks the dims before the rank
+            wrap_dim(d, A.ndim)
         if len(dims) == 1:
             return linalg_vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype, out=out)
         return linalg_matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype, out=out)
