@@ -376,10 +376,59 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     return _finish(jnp.asarray(arr), None, device, requires_grad)
 
 
+_C_INT = {"int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "uint8": "uint8_t"}
+
+
+def _linspace_values(start, end, steps: int, dt: _dtype.dtype) -> np.ndarray:
+    """torch's CPU linspace kernel: ``start + step * i`` for the first half, ``end - step * (steps - 1 - i)``
+    for the rest, each a fused multiply-add in the dtype's precision (per component for complex);
+    integral dtypes take truncated bounds and a double step."""
+    i = np.arange(steps, dtype=np.int64)
+    halfway = steps // 2
+    if dt.is_floating_point or dt.is_complex:
+        T = dt.np.type
+        s, e = T(start), T(end)
+        if steps == 1:
+            return np.full(1, s, dt.np)
+        R = _real_np(dt)
+        with np.errstate(all="ignore"):
+            if dt.is_complex:  # complex / integer divides each component (no complex division)
+                step = T(complex((R(e.real) - R(s.real)) / R(steps - 1), (R(e.imag) - R(s.imag)) / R(steps - 1)))
+            else:
+                step = (e - s) / T(steps - 1)
+        if dt in (_dtype.float16, _dtype.bfloat16):  # c10::Half/BFloat16 round every operation
+            with np.errstate(all="ignore"):
+                return np.where(i < halfway, s + step * i.astype(T), e - step * (steps - i - 1).astype(T))
+        parts = [(s.real, e.real, step.real), (s.imag, e.imag, step.imag)] if dt.is_complex else [(s, e, step)]
+        out = []
+        for ps, pe, pstep in parts:
+            lo = _fma(float(pstep), i, float(ps))
+            hi = _fma(-float(pstep), steps - i - 1, float(pe))
+            out.append(np.where(i < halfway, lo, hi).astype(_real_np(dt)))
+        return out[0] + 1j * out[1] if dt.is_complex else out[0]
+    info = np.iinfo(dt.np) if dt is not _dtype.bool else None
+    for v in (start, end):  # c10's checked conversion: unsigned types also take integers -max..-1 (wrapping)
+        unsigned_int = info is not None and info.min == 0 and isinstance(v, numbers.Integral)
+        lo = -info.max if unsigned_int else getattr(info, "min", 0)
+        if info is not None and not lo <= v <= info.max:
+            raise RuntimeError(f"value cannot be converted to type {_C_INT.get(dt.name, dt.name)} without overflow")
+    s, e = int(start), int(end)
+    if info is not None and info.min == 0:
+        s, e = s % (info.max + 1), e % (info.max + 1)
+    if steps == 1:
+        return np.full(1, s, np.int64)
+    step = (float(e) - float(s)) / (steps - 1)
+    vals = np.where(i < halfway, _fma(step, i, float(s)), _fma(-step, steps - i - 1, float(e)))
+    return np.trunc(vals).astype(np.int64)
+
+
+def _real_np(dt: _dtype.dtype):
+    return np.float32 if dt.np == np.complex64 else np.float64 if dt.is_complex else dt.np
+
+
 @torch_op(method=False)
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """torch's CPU kernel: the first half counts up from ``start``, the second down from ``end``,
-    in the output dtype's own arithmetic (integral dtypes truncate the bounds, step in double)."""
+    """``steps`` values from ``start`` to ``end`` inclusive, computed as torch's CPU kernel does."""
     start, end = _num(start), _num(end)
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
@@ -388,22 +437,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.result_type(start, end)
     if dtype is None and not (dt.is_floating_point or dt.is_complex):
         dt = _dtype.get_default_dtype()
-    halfway = steps // 2
-    i = np.arange(steps, dtype=np.int64)
-    if dt.is_floating_point or dt.is_complex:
-        T = dt.np.type
-        s, e = T(start), T(end)
-        if steps == 1:
-            arr = np.full(1, s, dt.np)
-        else:
-            with np.errstate(all="ignore"):
-                step = (e - s) / T(steps - 1)
-                arr = np.where(i < halfway, s + step * i.astype(dt.np), e - step * (steps - i - 1).astype(dt.np))
-    else:
-        s, e = int(start), int(end)
-        step = (float(e) - float(s)) / (steps - 1) if steps > 1 else 0.0
-        vals = np.where(i < halfway, s + step * i, e - step * (steps - i - 1))
-        arr = np.trunc(vals).astype(np.int64) if steps != 1 else np.full(1, s, np.int64)
+    arr = _linspace_values(start, end, int(steps), dt)
     return _finish(jnp.asarray(np.asarray(arr).astype(dt.np)), None, device, requires_grad)
 
 
