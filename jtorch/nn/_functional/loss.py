@@ -497,7 +497,7 @@ def cross_entropy(
             )
         dt = _dtype.result_type(input, target)
         smooth = label_smoothing > 0.0
-        name = _name(red, "NegBackward0", "DivBackward1", "NegBackward0")
+        name = _name(red, "NegBackward0", "DivBackward1" if input.numel() else "NegBackward0", "NegBackward0")
         return apply(
             name,
             _ce_prob_fn,
@@ -634,6 +634,9 @@ def kl_div(
 # --- binary cross entropy ---------------------------------------------------------------------------
 
 
+_BCE_EPS = float(np.float32(1e-12))
+
+
 @jax.custom_vjp
 def _bce_elem(x, t):
     return -(t * jnp.maximum(jnp.log(x), -100.0) + (1 - t) * jnp.maximum(jnp.log1p(-x), -100.0))
@@ -644,10 +647,10 @@ def _bce_elem_fwd(x, t):
 
 
 def _bce_elem_bwd(res, g):
-    # ATen's binary_cross_entropy_backward (EPSILON 1e-12) and its target backward.
+    # ATen's binary_cross_entropy_backward (its EPSILON is the float 1e-12f) and its unclamped target backward.
     x, t = res
-    gx = g * (x - t) / jnp.maximum((1 - x) * x, 1e-12)
-    gt = g * (jnp.maximum(jnp.log1p(-x), -100.0) - jnp.maximum(jnp.log(x), -100.0))
+    gx = g * (x - t) / jnp.maximum((1 - x) * x, _BCE_EPS)
+    gt = g * (jnp.log1p(-x) - jnp.log(x))
     return gx, gt
 
 
@@ -1120,7 +1123,7 @@ def _lse(*xs):
     return m + jnp.log(sum(jnp.exp(x - m) for x in xs))
 
 
-def _ctc_fn(lp, tgt, il, tl, *, blank, reduction, zero_infinity):
+def _ctc_fn(lp, tgt, il, tl, *, blank, reduction, zero_infinity, unbatched):
     """Per-sample CTC negative log likelihood by the forward (alpha) recursion in log space.
 
     Unreachable states hold a large finite negative number instead of -inf, so the VJP through
@@ -1166,7 +1169,7 @@ def _ctc_fn(lp, tgt, il, tl, *, blank, reduction, zero_infinity):
         return jnp.mean(nll / jnp.maximum(tl, 1).astype(lp.dtype))
     if reduction == "sum":
         return jnp.sum(nll)
-    return nll
+    return nll[0] if unbatched else nll
 
 
 def _lengths(x, name: str) -> np.ndarray:
@@ -1231,12 +1234,10 @@ def ctc_loss(
         offsets = np.concatenate([[0], np.cumsum(tl)])
         for i in range(n):
             padded[i, : tl[i]] = tg.reshape(-1)[offsets[i] : offsets[i + 1]]
-    out = apply(
-        _name(red, "CtcLossBackward0"),
+    none_name = "SqueezeBackward1" if not batched else "WhereBackward0" if zero_infinity else "CtcLossBackward0"
+    return apply(
+        _name(red, none_name),
         _ctc_fn,
         [lp, Tensor._wrap(jnp.asarray(padded)), Tensor._wrap(jnp.asarray(il)), Tensor._wrap(jnp.asarray(tl))],
-        (("blank", int(blank)), ("reduction", red), ("zero_infinity", bool(zero_infinity))),
+        (("blank", int(blank)), ("reduction", red), ("zero_infinity", bool(zero_infinity)), ("unbatched", not batched)),
     )
-    if not batched and red == "none":
-        out = out.squeeze(0)
-    return out
