@@ -147,6 +147,10 @@ def test_cuda_with_gpu():
     (w.cuda() * 3).sum().backward()
     assert w.grad.device == jtorch.device("cpu") and w.grad.tolist() == [3.0, 3.0]
     assert jtorch.device(0) == jtorch.device("cuda", 0)
+    c = jtorch.ones(3, device="cpu")
+    for made in (jtorch.zeros_like(c), jtorch.rand_like(c), c.new_zeros(2), c.new_tensor([1.0]), c.new_full((2,), 3.0)):
+        assert made.device == jtorch.device("cpu")  # *_like / new_* follow their source's device
+    assert jtorch.zeros_like(x).device == jtorch.device("cuda", 0)
     jtorch.cuda.synchronize()
     assert jtorch.cuda.memory_allocated() >= 0
     props = jtorch.cuda.get_device_properties(0)

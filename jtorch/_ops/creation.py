@@ -224,10 +224,15 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _filled(fill_value, (size,), dtype, device, requires_grad)
 
 
+def _device_of(t: Tensor):
+    """The device new tensors made from ``t`` go to (``*_like``, ``new_*``): t's own, as in torch."""
+    return t.device
+
+
 def _like(fill, input, dtype, device, requires_grad):
     dt = _dtype.to_dtype(dtype) if dtype is not None else input.dtype
     arr = jnp.full(input.shape, fill, dt.np)
-    return _finish(arr, None, device if device is not None else None, requires_grad)
+    return _finish(arr, None, device if device is not None else _device_of(input), requires_grad)
 
 
 @torch_op(method=False)
@@ -252,27 +257,30 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 @tensor_method()
 def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return _filled(0, size, dtype or self.dtype, device, requires_grad)
+    return _filled(0, size, dtype or self.dtype, device if device is not None else _device_of(self), requires_grad)
 
 
 @tensor_method()
 def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return _filled(1, size, dtype or self.dtype, device, requires_grad)
+    return _filled(1, size, dtype or self.dtype, device if device is not None else _device_of(self), requires_grad)
 
 
 @tensor_method()
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return _filled(0, size, dtype or self.dtype, device, requires_grad)
+    return _filled(0, size, dtype or self.dtype, device if device is not None else _device_of(self), requires_grad)
 
 
 @tensor_method()
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return _filled(fill_value, (size,), dtype or self.dtype, device, requires_grad)
+    return _filled(
+        fill_value, (size,), dtype or self.dtype, device if device is not None else _device_of(self), requires_grad
+    )
 
 
 @tensor_method()
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
-    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    dev = device if device is not None else _device_of(self)
+    return tensor(data, dtype=dtype or self.dtype, device=dev, requires_grad=requires_grad)
 
 
 def _num(x):

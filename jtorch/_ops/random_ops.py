@@ -180,13 +180,25 @@ def randperm(
 @torch_op(method=False)
 def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, generator=None):
     dt = dtype or input.dtype
-    return rand(*input.shape, dtype=dt, device=device, requires_grad=requires_grad, generator=generator)
+    return rand(
+        *input.shape,
+        dtype=dt,
+        device=device if device is not None else input.device,
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
 @torch_op(method=False)
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None, generator=None):
     dt = dtype or input.dtype
-    return randn(*input.shape, dtype=dt, device=device, requires_grad=requires_grad, generator=generator)
+    return randn(
+        *input.shape,
+        dtype=dt,
+        device=device if device is not None else input.device,
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
 @torch_op(method=False)
