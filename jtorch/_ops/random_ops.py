@@ -217,8 +217,9 @@ def randint_like(
     if high is None:
         low, high = 0, low
     dt = dtype or input.dtype
+    dev = device if device is not None else input.device
     return randint(
-        low, high, tuple(input.shape), dtype=dt, device=device, requires_grad=requires_grad, generator=generator
+        low, high, tuple(input.shape), dtype=dt, device=dev, requires_grad=requires_grad, generator=generator
     )
 
 
