@@ -13,6 +13,7 @@ log-space recursion chains T log-sum-exps.
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 from typing import Callable
 
@@ -522,3 +523,246 @@ covers(*[f"nn.functional.{n}" for n in _loss_fns.__all__])
 @pytest.mark.parametrize("case,dt,reduction", _case_params())
 def test_loss(case, dt, reduction):
     run_case(case, dt, reduction)
+
+
+# --- errors: same exception type and message as torch ----------------------------------------------
+
+
+def _t(T, x, dtype=None):
+    return T.tensor(x, dtype=dtype)
+
+
+ERRORS = {
+    "invalid_reduction": lambda F, T: F.mse_loss(T.ones(3), T.ones(3), reduction="foo"),
+    "invalid_reduction_ce": lambda F, T: F.cross_entropy(T.ones(2, 3), _t(T, [0, 1]), reduction="avg"),
+    "invalid_reduction_poisson": lambda F, T: F.poisson_nll_loss(T.ones(3), T.ones(3), reduction="x"),
+    "invalid_reduction_gaussian": lambda F, T: F.gaussian_nll_loss(T.ones(3), T.ones(3), T.ones(3), reduction="x"),
+    "invalid_reduction_mlsm": lambda F, T: F.multilabel_soft_margin_loss(T.ones(2, 3), T.ones(2, 3), reduction="x"),
+    "invalid_reduction_triplet_distance": lambda F, T: F.triplet_margin_with_distance_loss(
+        T.ones(2, 3), T.ones(2, 3), T.ones(2, 3), reduction="x"
+    ),
+    "invalid_reduction_weighted_mse": lambda F, T: F.mse_loss(T.ones(3), T.ones(3), weight=T.ones(3), reduction="x"),
+    "mse_not_broadcastable": lambda F, T: F.mse_loss(T.ones(3), T.ones(4)),
+    "mse_weight_size": lambda F, T: F.mse_loss(T.ones(2, 3), T.ones(2, 3), weight=T.ones(3)),
+    "mse_integer": lambda F, T: F.mse_loss(T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64)),
+    "l1_integer_mean": lambda F, T: F.l1_loss(T.ones(3, dtype=T.int64), T.ones(3, dtype=T.int64)),
+    "smooth_l1_negative_beta": lambda F, T: F.smooth_l1_loss(T.ones(3), T.zeros(3), beta=-1.0),
+    "huber_zero_delta": lambda F, T: F.huber_loss(T.ones(3), T.zeros(3), delta=0.0),
+    "nll_target_out_of_range": lambda F, T: F.nll_loss(T.zeros(4, 3), _t(T, [0, 2, 1, 5])),
+    "nll_target_negative": lambda F, T: F.nll_loss(T.zeros(4, 3), _t(T, [0, -1, 1, 2])),
+    "nll_target_out_of_range_none": lambda F, T: F.nll_loss(T.zeros(4, 3), _t(T, [0, 3, 1, 2]), reduction="none"),
+    "nll_4d_out_of_range": lambda F, T: F.nll_loss(T.zeros(2, 3, 2, 2), T.full((2, 2, 2), 4)),
+    "nll_3d_out_of_range": lambda F, T: F.nll_loss(T.zeros(2, 3, 2), T.full((2, 2), 3)),
+    "nll_float_target": lambda F, T: F.nll_loss(T.zeros(4, 3), T.zeros(4)),
+    "nll_int32_target": lambda F, T: F.nll_loss(T.zeros(4, 3), T.zeros(4, dtype=T.int32)),
+    "nll_0d_input": lambda F, T: F.nll_loss(T.zeros(()), T.zeros((), dtype=T.int64)),
+    "nll_batch_mismatch": lambda F, T: F.nll_loss(T.zeros(4, 3), _t(T, [0, 1, 1])),
+    "nll_2d_target": lambda F, T: F.nll_loss(T.zeros(2, 3), T.zeros(2, 5, dtype=T.int64)),
+    "nll_1d_target_size": lambda F, T: F.nll_loss(T.zeros(3), T.zeros(2, dtype=T.int64)),
+    "nll_4d_target_size": lambda F, T: F.nll_loss(T.zeros(2, 3, 2, 2), T.zeros(2, 2, 3, dtype=T.int64)),
+    "nll_4d_target_dim": lambda F, T: F.nll_loss(T.zeros(2, 3, 2, 2), T.zeros(2, 4, dtype=T.int64)),
+    "nll_3d_target_size": lambda F, T: F.nll_loss(T.zeros(2, 3, 4), T.zeros(2, 5, dtype=T.int64)),
+    "nll_weight_size": lambda F, T: F.nll_loss(T.zeros(2, 3), _t(T, [1, 1]), weight=T.ones(4)),
+    "ce_weight_dtype": lambda F, T: F.cross_entropy(T.zeros(2, 3), _t(T, [1, 1]), weight=T.ones(3, dtype=T.float64)),
+    "ce_float_target_wrong_shape": lambda F, T: F.cross_entropy(T.zeros(4, 3), T.rand(4)),
+    "ce_float_target_wrong_shape_2d": lambda F, T: F.cross_entropy(T.zeros(4, 3), T.rand(4, 2)),
+    "ce_long_prob_target": lambda F, T: F.cross_entropy(T.zeros(4, 3), T.zeros(4, 3, dtype=T.int64)),
+    "ce_prob_ignore_index": lambda F, T: F.cross_entropy(T.zeros(4, 3), T.rand(4, 3), ignore_index=1),
+    "ce_prob_weight_size": lambda F, T: F.cross_entropy(T.zeros(4, 3), T.rand(4, 3), weight=T.ones(4)),
+    "ce_label_smoothing_above_one": lambda F, T: F.cross_entropy(
+        T.zeros(4, 3), _t(T, [0, 1, 1, 1]), label_smoothing=1.5
+    ),
+    "ce_integer_input": lambda F, T: F.cross_entropy(T.ones(4, 3, dtype=T.int64), _t(T, [0, 1, 1, 1])),
+    "ce_target_out_of_range": lambda F, T: F.cross_entropy(T.zeros(4, 3), _t(T, [0, 1, 3, 1])),
+    "bce_input_above_one": lambda F, T: F.binary_cross_entropy(_t(T, [1.5, 0.2]), _t(T, [1.0, 0.0])),
+    "bce_input_negative": lambda F, T: F.binary_cross_entropy(_t(T, [-0.1, 0.2]), _t(T, [1.0, 0.0])),
+    "bce_input_nan": lambda F, T: F.binary_cross_entropy(_t(T, [math.nan, 0.2]), _t(T, [1.0, 0.0])),
+    "bce_target_out_of_range": lambda F, T: F.binary_cross_entropy(_t(T, [0.5, 0.2]), _t(T, [2.0, 0.0])),
+    "bce_size_mismatch": lambda F, T: F.binary_cross_entropy(_t(T, [0.5, 0.2]), _t(T, [[1.0, 0.0]])),
+    "bce_dtype_mismatch": lambda F, T: F.binary_cross_entropy(T.full((2,), 0.5), T.full((2,), 0.5, dtype=T.float64)),
+    "bce_weight_not_broadcastable": lambda F, T: F.binary_cross_entropy(
+        T.full((2, 3), 0.5), T.full((2, 3), 0.5), weight=T.ones(4)
+    ),
+    "bce_logits_size_mismatch": lambda F, T: F.binary_cross_entropy_with_logits(_t(T, [0.5, 0.2]), _t(T, [[1.0, 0.0]])),
+    "kl_integer_target": lambda F, T: F.kl_div(T.zeros(2, 3), T.ones(2, 3, dtype=T.int64), reduction="sum"),
+    "gaussian_negative_var": lambda F, T: F.gaussian_nll_loss(T.zeros(3, 4), T.zeros(3, 4), T.full((3, 4), -1.0)),
+    "gaussian_negative_float_var": lambda F, T: F.gaussian_nll_loss(T.zeros(3, 4), T.zeros(3, 4), -1.0),
+    "gaussian_var_size": lambda F, T: F.gaussian_nll_loss(T.zeros(3, 4), T.zeros(3, 4), T.ones(2)),
+    "margin_ranking_dims": lambda F, T: F.margin_ranking_loss(T.zeros(3), T.zeros(3, 1), T.ones(3)),
+    "multi_margin_p3": lambda F, T: F.multi_margin_loss(T.zeros(3, 4), T.zeros(3, dtype=T.int64), p=3),
+    "multi_margin_weight_2d": lambda F, T: F.multi_margin_loss(T.zeros(3, 4), _t(T, [1, 2, 3]), weight=T.ones(4, 1)),
+    "multi_margin_target_range": lambda F, T: F.multi_margin_loss(T.zeros(4, 3), _t(T, [0, 2, 1, 5])),
+    "multi_margin_target_size": lambda F, T: F.multi_margin_loss(T.zeros(3, 4), T.zeros(2, dtype=T.int64)),
+    "multi_margin_float_target": lambda F, T: F.multi_margin_loss(T.zeros(3, 4), T.zeros(3)),
+    "multilabel_margin_range": lambda F, T: F.multilabel_margin_loss(T.zeros(4, 3), T.full((4, 3), 5)),
+    "multilabel_margin_shape": lambda F, T: F.multilabel_margin_loss(T.zeros(3, 4), T.zeros(3, 3, dtype=T.int64)),
+    "cosine_2d_target": lambda F, T: F.cosine_embedding_loss(T.ones(3, 4), T.ones(3, 4), T.ones(3, 1)),
+    "cosine_size": lambda F, T: F.cosine_embedding_loss(T.ones(3, 4), T.ones(3, 5), T.ones(3)),
+    "triplet_margin_zero": lambda F, T: F.triplet_margin_loss(T.ones(3, 4), T.ones(3, 4), T.ones(3, 4), margin=0),
+    "triplet_dims": lambda F, T: F.triplet_margin_loss(T.ones(3, 4), T.ones(4), T.ones(3, 4)),
+    "triplet_distance_margin": lambda F, T: F.triplet_margin_with_distance_loss(
+        T.ones(3, 4), T.ones(3, 4), T.ones(3, 4), margin=-1.0
+    ),
+    "triplet_distance_dims": lambda F, T: F.triplet_margin_with_distance_loss(T.ones(3, 4), T.ones(4), T.ones(3, 4)),
+    "ctc_blank_range": lambda F, T: F.ctc_loss(
+        T.zeros(5, 2, 4), T.ones(2, 2, dtype=T.int64), _t(T, [5, 5]), _t(T, [2, 2]), blank=4
+    ),
+    "ctc_input_length": lambda F, T: F.ctc_loss(
+        T.zeros(5, 2, 4), T.ones(2, 2, dtype=T.int64), _t(T, [6, 5]), _t(T, [2, 2])
+    ),
+    "ctc_invalid_reduction": lambda F, T: F.ctc_loss(
+        T.zeros(5, 2, 4), T.ones(2, 2, dtype=T.int64), _t(T, [5, 5]), _t(T, [2, 2]), reduction="x"
+    ),
+}
+
+
+@covers("nn.functional.nll_loss", "nn.functional.cross_entropy", "nn.functional.binary_cross_entropy")
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_error(name):
+    call = ERRORS[name]
+    with pytest.raises(Exception) as t_err:
+        call(TF, torch)
+    with pytest.raises(Exception) as j_err:
+        call(JF, jtorch)
+    assert j_err.type is t_err.type, f"{name}: {j_err.type.__name__}: {j_err.value} vs torch {t_err.type.__name__}"
+    assert str(j_err.value) == str(t_err.value)
+
+
+# --- the tutorial's broadcast ------------------------------------------------------------------------
+
+
+def test_tutorial_506_broadcast_warning_and_value():
+    """A (506, 1) prediction against a (506,) target: torch's number and torch's UserWarning."""
+    rng = np.random.default_rng(5)
+    pred, target = rng.standard_normal((506, 1)).astype(np.float32), rng.standard_normal(506).astype(np.float32)
+    for name in ("mse_loss", "l1_loss"):
+        with pytest.warns(UserWarning) as t_w:
+            t_out = getattr(TF, name)(torch.from_numpy(pred), torch.from_numpy(target))
+        with pytest.warns(UserWarning) as j_w:
+            j_out = getattr(JF, name)(jtorch.from_numpy(pred), jtorch.from_numpy(target))
+        assert [str(w.message) for w in j_w] == [str(w.message) for w in t_w]
+        assert str(j_w[0].message) == (
+            "Using a target size (torch.Size([506])) that is different to the input size (torch.Size([506, 1])). "
+            "This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size."
+        )
+        # 506 * 506 terms summed in float32: rtol 1e-5 leaves room for a different summation order.
+        np.testing.assert_allclose(j_out.item(), t_out.item(), rtol=1e-5)
+
+
+# --- modules -----------------------------------------------------------------------------------------
+
+
+def _weights(T):
+    return T.tensor([0.5, 1.0, 2.0])
+
+
+MODULES = {
+    "L1Loss": (lambda nn, T: nn.L1Loss(), "reg"),
+    "L1Loss_sum": (lambda nn, T: nn.L1Loss(reduction="sum"), "reg"),
+    "MSELoss": (lambda nn, T: nn.MSELoss(), "reg"),
+    "MSELoss_legacy": (lambda nn, T: nn.MSELoss(size_average=False), "reg"),
+    "MSELoss_legacy_reduce": (lambda nn, T: nn.MSELoss(reduce=False), "reg"),
+    "SmoothL1Loss": (lambda nn, T: nn.SmoothL1Loss(beta=0.5), "reg"),
+    "HuberLoss": (lambda nn, T: nn.HuberLoss(delta=0.5), "reg"),
+    "SoftMarginLoss": (lambda nn, T: nn.SoftMarginLoss(), "sign"),
+    "HingeEmbeddingLoss": (lambda nn, T: nn.HingeEmbeddingLoss(margin=0.5), "sign"),
+    "CrossEntropyLoss": (lambda nn, T: nn.CrossEntropyLoss(), "cls"),
+    "CrossEntropyLoss_opts": (
+        lambda nn, T: nn.CrossEntropyLoss(weight=_weights(T), ignore_index=1, label_smoothing=0.1, reduction="sum"),
+        "cls",
+    ),
+    "NLLLoss": (lambda nn, T: nn.NLLLoss(weight=_weights(T)), "cls"),
+    "NLLLoss2d": (lambda nn, T: nn.NLLLoss2d(), "cls"),
+    "MultiMarginLoss": (lambda nn, T: nn.MultiMarginLoss(p=2, weight=_weights(T)), "cls"),
+    "MultiLabelMarginLoss": (lambda nn, T: nn.MultiLabelMarginLoss(), "mlml"),
+    "BCELoss": (lambda nn, T: nn.BCELoss(weight=_weights(T)), "prob"),
+    "BCEWithLogitsLoss": (lambda nn, T: nn.BCEWithLogitsLoss(pos_weight=_weights(T)), "logit"),
+    "MultiLabelSoftMarginLoss": (lambda nn, T: nn.MultiLabelSoftMarginLoss(weight=_weights(T)), "logit"),
+    "KLDivLoss": (lambda nn, T: nn.KLDivLoss(), "kl"),
+    "KLDivLoss_batchmean": (lambda nn, T: nn.KLDivLoss(reduction="batchmean", log_target=True), "kl"),
+    "PoissonNLLLoss": (lambda nn, T: nn.PoissonNLLLoss(full=True), "reg"),
+    "GaussianNLLLoss": (lambda nn, T: nn.GaussianNLLLoss(full=True, eps=1e-3), "var"),
+    "CosineEmbeddingLoss": (lambda nn, T: nn.CosineEmbeddingLoss(margin=0.1), "pair"),
+    "MarginRankingLoss": (lambda nn, T: nn.MarginRankingLoss(margin=0.1), "rank"),
+    "TripletMarginLoss": (lambda nn, T: nn.TripletMarginLoss(margin=0.5, p=1, swap=True), "triplet"),
+    "TripletMarginWithDistanceLoss": (lambda nn, T: nn.TripletMarginWithDistanceLoss(margin=0.5), "triplet"),
+    "CTCLoss": (lambda nn, T: nn.CTCLoss(blank=0, zero_infinity=True), "ctc"),
+}
+
+
+def _module_inputs(kind, rng):
+    x = rng.standard_normal((4, 3))
+    y = rng.standard_normal((4, 3))
+    if kind == "reg":
+        return [x, y], [1, 1]
+    if kind == "sign":
+        return [x, signs(rng, 4, 3)], [1, 0]
+    if kind == "cls":
+        return [x, np.array([0, 1, 2, 1])], [1, 0]
+    if kind == "mlml":
+        return [x, np.array([[0, 1, -1], [2, -1, 0], [1, 0, 2], [-1, 0, 0]])], [1, 0]
+    if kind == "prob":
+        return [uniform(rng, 4, 3), uniform(rng, 4, 3)], [1, 1]
+    if kind == "logit":
+        return [x, (y > 0) * 1.0], [1, 0]
+    if kind == "kl":
+        return [np.log(probs(rng, 4, 3)), np.log(probs(rng, 4, 3))], [1, 1]
+    if kind == "var":
+        return [x, y, uniform(rng, 4, 3)], [1, 1, 1]
+    if kind == "pair":
+        return [x, y, signs(rng, 4)], [1, 1, 0]
+    if kind == "rank":
+        return [x[:, 0].copy(), y[:, 0].copy(), signs(rng, 4)], [1, 1, 0]
+    if kind == "triplet":
+        return [x, y, rng.standard_normal((4, 3))], [1, 1, 1]
+    return ctc_make()(rng)
+
+
+def _modules_covered():
+    return [f"nn.{n.split('_')[0]}" for n in MODULES]
+
+
+@covers(*_modules_covered())
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_module(name):
+    """Construction warnings, repr, buffers/state_dict, and forward/backward equal torch's (float32)."""
+    make, kind = MODULES[name]
+    t_mod, t_w = _record(lambda: make(torch.nn, torch))
+    j_mod, j_w = _record(lambda: make(jtorch.nn, jtorch))
+    assert j_w == t_w
+    assert list(j_mod.state_dict()) == list(t_mod.state_dict())
+    assert getattr(j_mod, "reduction", None) == getattr(t_mod, "reduction", None)
+    args, grads = _module_inputs(kind, np.random.default_rng(0))
+    case = Case(name, lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*a), lambda r: (args, grads))
+    case.fn = lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*[_w(T, x) if kind == "ctc" else x for x in a])
+    run_case(case, "float32", None)
+    if name == "TripletMarginWithDistanceLoss" and not hasattr(jtorch.nn, "PairwiseDistance"):
+        pytest.xfail("torch's default distance is an nn.PairwiseDistance child, which jtorch.nn lacks")
+    assert repr(j_mod) == repr(t_mod)
+
+
+def test_module_weight_buffer_moves_with_state_dict():
+    """``weight`` is a buffer: loading a state_dict replaces it and changes the loss as in torch."""
+    t_mod, j_mod = torch.nn.CrossEntropyLoss(weight=torch.ones(3)), jtorch.nn.CrossEntropyLoss(weight=jtorch.ones(3))
+    w = np.array([0.2, 1.0, 3.0], np.float32)
+    t_mod.load_state_dict({"weight": torch.from_numpy(w)})
+    j_mod.load_state_dict({"weight": jtorch.from_numpy(w)})
+    x, t = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32), np.array([0, 1, 2, 2])
+    t_out = t_mod(torch.from_numpy(x), torch.from_numpy(t))
+    j_out = j_mod(jtorch.from_numpy(x), jtorch.from_numpy(t))
+    np.testing.assert_allclose(j_out.item(), t_out.item(), rtol=2e-6)
+
+
+def test_module_constructor_errors():
+    for make in (
+        lambda nn: nn.MultiMarginLoss(p=3),
+        lambda nn: nn.MultiMarginLoss(weight=(torch if nn is torch.nn else jtorch).ones(2, 2)),
+        lambda nn: nn.TripletMarginLoss(margin=0.0),
+        lambda nn: nn.TripletMarginWithDistanceLoss(margin=-1.0),
+        lambda nn: nn.HuberLoss(delta="1"),
+    ):
+        with pytest.raises(Exception) as t_err:
+            make(torch.nn)
+        with pytest.raises(Exception) as j_err:
+            make(jtorch.nn)
+        assert j_err.type is t_err.type and str(j_err.value) == str(t_err.value)
