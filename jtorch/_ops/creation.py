@@ -117,6 +117,16 @@ def _to_numpy(data):
     return np.asarray(data)
 
 
+def _check_int_range(arr: np.ndarray, dt: _dtype.dtype) -> None:
+    """torch's checked conversion of Python numbers to an integer dtype (unsigned types also take
+    negative integers down to -max, which wrap)."""
+    info = np.iinfo(dt.np)
+    finite = arr[np.isfinite(arr)] if arr.dtype.kind == "f" else arr
+    lo = -int(info.max) if info.min == 0 and arr.dtype.kind in "iu" else int(info.min)
+    if finite.size and (finite.min() < lo or finite.max() > info.max) or finite.size != arr.size:
+        raise RuntimeError(f"value cannot be converted to type {dt.name} without overflow")
+
+
 @torch_op(method=False)
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
     """Copy ``data`` (nested lists, numbers, numpy arrays, tensors) into a new leaf tensor."""
@@ -141,11 +151,15 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             raise ValueError("Overflow when unpacking long long")
     if arr.dtype == object:
         arr = arr.astype(np.float64)  # Python ints beyond int64 going to a float dtype
+    if not isinstance(data, np.ndarray) and arr.size and dt.np.kind in "iu" and arr.dtype.kind in "iuf":
+        _check_int_range(arr, dt)
     if np.iscomplexobj(arr) and not dt.is_complex and not isinstance(data, np.ndarray):
         if dt.is_floating_point:
             raise TypeError("must be real number, not complex")
         raise TypeError("'complex' object cannot be interpreted as an integer")
-    return _finish(jnp.asarray(arr.astype(dt.np, copy=False)), None, device, requires_grad)
+    with np.errstate(over="ignore", invalid="ignore"):  # out-of-range floats become inf, as in torch
+        arr = arr.astype(dt.np, copy=False)
+    return _finish(jnp.asarray(arr), None, device, requires_grad)
 
 
 @torch_op(method=False)
