@@ -292,6 +292,17 @@ CASES = [
     Case("ce_empty", "cross_entropy", lambda r: ([randn(r, 0, 3), np.zeros(0, np.int64)], [True, False])),
     Case("ce_empty_prob", "cross_entropy", lambda r: ([randn(r, 0, 3), randn(r, 0, 3)], [True, False])),
     Case("ce_legacy", "cross_entropy", ce_idx(), {"size_average": False, "reduce": False}, reductions=(None,)),
+    Case(
+        "linear_cross_entropy",
+        lambda F, T, x, w, t, b, cw, **kw: F.linear_cross_entropy(x, w, t, linear_bias=b, weight=cw, **kw),
+        lambda r: ([randn(r, 4, 5), randn(r, 3, 5), labels(r, 3, 4), randn(r, 3), uniform(r, 3)], [1, 1, 0, 1, 0]),
+        {"label_smoothing": 0.1, "ignore_index": 2},
+    ),
+    Case(
+        "linear_cross_entropy_kdim_prob",
+        lambda F, T, x, w, t, **kw: F.linear_cross_entropy(x, w, t, **kw),
+        lambda r: ([randn(r, 4, 5), randn(r, 3, 2, 5), probs(r, 4, 3, 2)], [1, 1, 1]),
+    ),
     # probabilistic
     Case(
         "poisson", "poisson_nll_loss", lambda r: ([randn(r, 4, 3), r.poisson(2.0, (4, 3)).astype(float)], [True, False])
@@ -686,6 +697,10 @@ MODULES = {
     "MarginRankingLoss": (lambda nn, T: nn.MarginRankingLoss(margin=0.1), "rank"),
     "TripletMarginLoss": (lambda nn, T: nn.TripletMarginLoss(margin=0.5, p=1, swap=True), "triplet"),
     "TripletMarginWithDistanceLoss": (lambda nn, T: nn.TripletMarginWithDistanceLoss(margin=0.5), "triplet"),
+    "LinearCrossEntropyLoss": (
+        lambda nn, T: nn.LinearCrossEntropyLoss(5, 3, bias=True, weight=_weights(T), label_smoothing=0.1),
+        "lce",
+    ),
     "CTCLoss": (lambda nn, T: nn.CTCLoss(blank=0, zero_infinity=True), "ctc"),
 }
 
@@ -713,6 +728,8 @@ def _module_inputs(kind, rng):
         return [x, y, signs(rng, 4)], [1, 1, 0]
     if kind == "rank":
         return [x[:, 0].copy(), y[:, 0].copy(), signs(rng, 4)], [1, 1, 0]
+    if kind == "lce":
+        return [rng.standard_normal((4, 5)), np.array([0, 1, 2, 1])], [1, 0]
     if kind == "triplet":
         return [x, y, rng.standard_normal((4, 3))], [1, 1, 1]
     return ctc_make()(rng)
@@ -732,6 +749,8 @@ def test_module(name):
     assert j_w == t_w
     assert list(j_mod.state_dict()) == list(t_mod.state_dict())
     assert getattr(j_mod, "reduction", None) == getattr(t_mod, "reduction", None)
+    if list(t_mod.parameters()):  # same (random) Linear weights in both
+        j_mod.load_state_dict({k: jtorch.from_numpy(v.detach().numpy().copy()) for k, v in t_mod.state_dict().items()})
     args, grads = _module_inputs(kind, np.random.default_rng(0))
     case = Case(name, lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*a), lambda r: (args, grads))
     case.fn = lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*[_w(T, x) if kind == "ctc" else x for x in a])
