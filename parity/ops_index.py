@@ -592,4 +592,32 @@ OPS = [
     ),
     OpInfo("clone", lambda T, x: T.clone(x) + x.clone(), _x((3, 4)), covers=("clone", "Tensor.clone")),
     OpInfo("contiguous", lambda T, x: x.t().contiguous(), _x((3, 4)), covers=("Tensor.contiguous",)),
+    OpInfo(
+        "select_scatter",
+        lambda T, x, s, d, i: T.select_scatter(x, s, d, i) + x.select_scatter(s, d, i),
+        lambda rng, dt: [
+            Sample((randn(rng, (3, 4), dt), randn(rng, (4,), dt), 0, 1)),
+            Sample((randn(rng, (3, 4), dt), randn(rng, (3,), dt), -1, -1)),
+            Sample((randn(rng, (3, 4), dt), randn(rng, (3,), dt), 0, 1)),  # RuntimeError
+        ],
+        covers=("select_scatter", "Tensor.select_scatter"),
+    ),
+    OpInfo(
+        "slice_scatter",
+        lambda T, x, s, **kw: T.slice_scatter(x, s, **kw) + x.slice_scatter(s, **kw),
+        lambda rng, dt: [
+            Sample((randn(rng, (5, 4), dt), randn(rng, (2, 4), dt)), {"start": 3}),
+            Sample((randn(rng, (5, 4), dt), randn(rng, (5, 2), dt)), {"dim": 1, "start": 0, "end": 4, "step": 2}),
+        ],
+        covers=("slice_scatter", "Tensor.slice_scatter"),
+    ),
+    OpInfo(
+        "diagonal_scatter",
+        lambda T, x, s, **kw: T.diagonal_scatter(x, s, **kw) + x.diagonal_scatter(s, **kw),
+        lambda rng, dt: [
+            Sample((randn(rng, (3, 4), dt), randn(rng, (3,), dt))),
+            Sample((randn(rng, (2, 3, 4), dt), randn(rng, (2, 2), dt)), {"offset": 1, "dim1": 2, "dim2": 1}),
+        ],
+        covers=("diagonal_scatter", "Tensor.diagonal_scatter"),
+    ),
 ]

@@ -1,5 +1,6 @@
 """Op database entries: shape ops (views, reshapes, joins, splits, flips) from jtorch/_ops/shape.py."""
 
+import numpy as np
 from opinfo import OpInfo, Sample, randn
 
 
@@ -274,5 +275,46 @@ OPS = [
         lambda T, x: T.moveaxis(x, 1, 0) + x.moveaxis(0, 1),
         _s(((3, 3), {})),
         covers=("moveaxis", "Tensor.moveaxis"),
+    ),
+    OpInfo(
+        "tensor_split",
+        lambda T, x, s, d=0: T.tensor_split(x, s, d) + x.tensor_split(s, dim=d),
+        lambda rng, dt: [
+            Sample((randn(rng, (5, 4), dt), 3)),
+            Sample((randn(rng, (5, 4), dt), [1, 3], 1)),
+            Sample((randn(rng, (5, 4), dt), [3, 1, 7], 0)),
+            Sample((randn(rng, (5, 4), dt), np.array([1, 3]), 1)),
+            Sample((randn(rng, (5, 4), dt), 0)),  # RuntimeError
+        ],
+        covers=("tensor_split", "Tensor.tensor_split"),
+    ),
+    OpInfo(
+        "hsplit",
+        lambda T, x, s: T.hsplit(x, s) + x.hsplit(s),
+        lambda rng, dt: [
+            Sample((randn(rng, (3, 4), dt), 2)),
+            Sample((randn(rng, (6,), dt), [1, 4])),
+            Sample((randn(rng, (3, 4), dt), 3)),  # not divisible: RuntimeError
+        ],
+        covers=("hsplit", "Tensor.hsplit"),
+    ),
+    OpInfo(
+        "vsplit",
+        lambda T, x, s: T.vsplit(x, s) + x.vsplit(s),
+        lambda rng, dt: [Sample((randn(rng, (4, 3), dt), 2)), Sample((randn(rng, (4,), dt), 2))],
+        covers=("vsplit", "Tensor.vsplit"),
+    ),
+    OpInfo(
+        "dsplit",
+        lambda T, x, s: T.dsplit(x, s) + x.dsplit(s),
+        lambda rng, dt: [Sample((randn(rng, (2, 2, 4), dt), [1])), Sample((randn(rng, (2, 4), dt), 2))],
+        covers=("dsplit", "Tensor.dsplit"),
+    ),
+    OpInfo("ravel", lambda T, x: T.ravel(x) + x.ravel(), _s((T234, {}), ((), {})), covers=("ravel", "Tensor.ravel")),
+    OpInfo(
+        "adjoint",
+        lambda T, x: T.adjoint(x) + x.adjoint(),
+        _s((T234, {}), ((3, 4), {})),
+        covers=("adjoint", "Tensor.adjoint"),
     ),
 ]

@@ -978,3 +978,43 @@ def unfold(self, dimension, size, step):
     if size < 0:
         raise RuntimeError(f"size is {size} but must be >= 0")
     return self._make_view("UnfoldBackward0", _unfold, (("dim", d), ("size", int(size)), ("step", int(step))))
+
+
+# --- *_scatter: out-of-place writes into a view's positions ---------------------------------------
+
+
+def _embed(a, src, *, view_fn, view_statics):
+    """``a`` with the elements of its view ``view_fn(a)`` replaced by ``src`` (index map of the view)."""
+    idx = view_fn(jnp.arange(a.size).reshape(a.shape), **dict(view_statics))
+    flat = a.reshape(-1).at[idx.reshape(-1)].set(jnp.broadcast_to(src, idx.shape).reshape(-1).astype(a.dtype))
+    return flat.reshape(a.shape)
+
+
+def _view_scatter(name, input, src, view):
+    """Run the view op once to learn its shape and (fn, statics), then scatter ``src`` into it."""
+    fn, statics = view._view_chain[-1]
+    if tuple(src.shape) != tuple(view.shape):
+        raise RuntimeError(
+            f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, slice size = "
+            f"{list(view.shape)}"
+        )
+    return apply(name, _embed, [input, src], (("view_fn", fn), ("view_statics", statics)))
+
+
+@torch_op()
+def select_scatter(input, src, dim, index):
+    from jtorch._ops.shape import select
+
+    return _view_scatter("SelectScatterBackward0", input, src, select(input.detach(), dim, index))
+
+
+@torch_op()
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    d = wrap_dim(dim, input.ndim)
+    view = input.detach()[(slice(None),) * d + (slice(start, end, step),)]
+    return _view_scatter("SliceScatterBackward0", input, src, view)
+
+
+@torch_op()
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    return _view_scatter("DiagonalScatterBackward0", input, src, diagonal(input.detach(), offset, dim1, dim2))

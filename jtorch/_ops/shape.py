@@ -421,3 +421,78 @@ def tile(input, dims):
     if len(dims) < input.ndim:
         dims = (1,) * (input.ndim - len(dims)) + dims
     return input.repeat(*dims)
+
+
+@torch_op()
+def tensor_split(input, indices_or_sections, dim=0):
+    """Split into ``n`` near-equal views or at the given indices (slices: writes go through)."""
+    d = wrap_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, Tensor) and indices_or_sections.ndim == 0:
+        indices_or_sections = int(indices_or_sections.item())
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        sizes = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+        bounds = [0]
+        for s in sizes:
+            bounds.append(bounds[-1] + s)
+    else:
+        idx = [
+            int(i)
+            for i in (indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor) else indices_or_sections)
+        ]
+        bounds = [0] + idx + [n]
+    out = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        a, b = builtins.min(builtins.max(a, 0), n), builtins.min(builtins.max(b, 0), n)
+        out.append(
+            input._make_view(
+                "SliceBackward0", _slice, (("dim", d), ("start", a), ("stop", builtins.max(a, b)), ("step", 1))
+            )
+        )
+    return tuple(out)
+
+
+def _dir_split(name, input, sections, dim, min_dims):
+    if input.ndim < min_dims:
+        raise RuntimeError(
+            f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a tensor with {input.ndim} "
+            "dimensions!"
+        )
+    if isinstance(sections, int) and (sections == 0 or input.shape[dim] % sections):
+        raise RuntimeError(
+            f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+            f"{input.shape[dim]} is not divisible by the split_size {sections}!"
+        )
+    return tensor_split(input, sections, dim)
+
+
+@torch_op()
+def hsplit(input, sections):
+    if input.ndim == 0:
+        raise RuntimeError(
+            "torch.hsplit requires a tensor with at least 1 dimension, but got a tensor with 0 dimensions!"
+        )
+    return _dir_split("hsplit", input, sections, 0 if input.ndim == 1 else 1, 1)
+
+
+@torch_op()
+def vsplit(input, sections):
+    return _dir_split("vsplit", input, sections, 0, 2)
+
+
+@torch_op()
+def dsplit(input, sections):
+    return _dir_split("dsplit", input, sections, 2, 3)
+
+
+@torch_op()
+def ravel(input):
+    return input.reshape(-1)
+
+
+@torch_op()
+def adjoint(input):
+    return input.transpose(-2, -1).conj()
