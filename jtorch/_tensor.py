@@ -146,7 +146,8 @@ class Tensor:
         if root is None:
             self._arr = src._data
             self._version += 1
-            if record or self._node is not None:
+            # Under no_grad torch keeps a non-leaf's history through an in-place write.
+            if record or (self._node is not None and grad_mode.is_grad_enabled()):
                 self._node, self._out_nr = src._node, src._out_nr
             return self
         if not self._view_grad or not (record or root.requires_grad) or not grad_mode.is_grad_enabled():
