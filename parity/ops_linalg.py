@@ -248,10 +248,6 @@ OPS = [
     OpInfo("cdist_p3", lambda T, a, b: T.cdist(a, b, p=3), shapes(((3, 2), (4, 2)))),
     OpInfo("cdist_pinf", lambda T, a, b: T.cdist(a, b, p=float("inf")), shapes(((3, 2), (4, 2)))),
     OpInfo("cdist_same", lambda T, a: T.cdist(a, a), shapes(((3, 2),))),  # zero distances: grad must be 0, not NaN
-    OpInfo(
-        "trace", lambda T, a: T.trace(a), shapes(((3, 3),), ((2, 4),), ((2, 3, 3),)), covers=("trace", "Tensor.trace")
-    ),
-    OpInfo("trace_int", lambda T, a: T.trace(a.long()), shapes(((3, 3),)), grad=False),
     # --- torch.linalg ------------------------------------------------------------------------------
     OpInfo(
         "linalg.det",
@@ -518,7 +514,6 @@ OPS = [
         shapes(((4, 3), (4, 3)), ((1, 3), (4, 3)), ((4, 2), (4, 2))),
         covers=("linalg.cross",),
     ),
-    OpInfo("cross", lambda T, a, b: T.cross(a, b, dim=0), shapes(((3, 4), (3, 4))), covers=("cross", "Tensor.cross")),
     OpInfo("linalg.vecdot", lambda T, a, b: T.linalg.vecdot(a, b), shapes(((2, 3), (3,))), covers=("linalg.vecdot",)),
     OpInfo(
         "linalg.matrix_power",

@@ -457,3 +457,137 @@ def test_custom_function_non_differentiable_and_once_differentiable():
         res.append(g)
     same(res[0], res[2])
     raises_same(lambda: res[1].sum().backward(), lambda: res[3].sum().backward())
+
+
+# --- more engine behaviour ---------------------------------------------------------------------------
+
+
+@covers("autograd.backward")
+def test_backward_inputs_and_multiple_roots():
+    res = []
+    for T, (x, y) in ((torch, (pair()[0], pair(seed=1)[0])), (jtorch, (pair()[1], pair(seed=1)[1]))):
+        z = (x * y).sin()
+        z.sum().backward(inputs=[x])
+        assert y.grad is None
+        res.append(x.grad.clone())
+        x.grad = None
+        T.autograd.backward([(x * y).sum(), (x.exp()).sum()], inputs=[x, y])
+        res.append((x.grad, y.grad))
+        x.grad = y.grad = None
+        w = T.ones(3, 4, dtype=T.float64)
+        T.autograd.backward([x * y, x.exp()], grad_tensors=[w, w * 2])
+        res.append((x.grad, y.grad))
+    for a, b in zip(res[:3], res[3:]):
+        same(a, b)
+
+
+def test_node_hooks():
+    tx, jx = pair()
+    out = []
+    for x in (tx, jx):
+        y = x.exp()
+        seen = []
+        fn = y.grad_fn
+        h1 = fn.register_prehook(lambda go, seen=seen: seen.append(("pre", go[0].clone())))
+        h2 = fn.register_hook(lambda gi, go, seen=seen: (gi[0] * 2,))
+        (y * 3).sum().backward()
+        out.append((x.grad.clone(), seen[0][1]))
+        h1.remove()
+        h2.remove()
+        x.grad = None
+        (x.exp() * 3).sum().backward()
+        out.append(x.grad)
+    same(out[0], out[2])
+    same(out[1], out[3])
+
+
+def test_retain_grad_accumulates_and_grad_dtype_shape():
+    tx, jx = pair()
+    res = []
+    for x in (tx, jx):
+        y = x * 2
+        y.retain_grad()
+        z = (y * y).sum()
+        z.backward(retain_graph=True)
+        z.backward()
+        res.append((y.grad, x.grad))
+        assert x.grad.dtype == x.dtype and tuple(x.grad.shape) == tuple(x.shape)
+    same(res[0], res[1])
+
+
+def test_grad_of_multiple_outputs_and_retain_graph():
+    tx, jx = pair()
+    res = []
+    for T, x in ((torch, tx), (jtorch, jx)):
+        a, b = x.sin(), x.cos()
+        ga = T.autograd.grad([a.sum(), b.sum()], x, retain_graph=True)
+        gb = T.autograd.grad([a, b], [x], grad_outputs=[T.ones_like(a), T.ones_like(b) * 2])
+        res.append((ga, gb))
+    same(res[0], res[1])
+
+
+def test_function_materialize_grads_and_mark_dirty():
+    res = []
+    for T, x in zip((torch, jtorch), pair((3,))):
+
+        class Two(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                ctx.set_materialize_grads(False)
+                return a * 2, a * 3
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                res.append((g1 is None, g2 is None))
+                return (g1 * 2 if g1 is not None else 0) + (g2 * 3 if g2 is not None else 0)
+
+        class AddOneInplace(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, a):
+                a.add_(1)
+                ctx.mark_dirty(a)
+                return a
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        u, v = Two.apply(x)
+        u.sum().backward()  # v unused: its gradient reaches backward as None
+        res.append(x.grad.clone())
+        y = x.clone()
+        z = AddOneInplace.apply(y)
+        assert z is y
+        res.append(z.detach().clone())
+        (z * z).sum().backward()
+        res.append(x.grad)
+    assert res[0] == res[4] == (False, True)
+    for a, b in zip(res[1:4], res[5:8]):
+        same(a, b)
+
+
+def test_complex_gradients_follow_torch_convention():
+    z = np.array([1 + 2j, 3 - 1j, -0.5 + 0.25j])
+    w = np.array([0.5 - 1j, 2 + 1j, 1j])
+    res = []
+    for T in (torch, jtorch):
+        x = T.tensor(z, requires_grad=True)
+        c = T.tensor(w)
+        ((x * c).abs() + (x * x).real).sum().backward()
+        (g,) = T.autograd.grad((x * x.conj() * c).real.sum(), x, create_graph=True)
+        (gg,) = T.autograd.grad(g.abs().sum(), x)
+        res.append((x.grad, g.detach(), gg))
+    same(res[0], res[1])
+
+
+def test_inplace_under_no_grad_keeps_history():
+    tx, jx = pair()
+    res = []
+    for T, x in ((torch, tx), (jtorch, jx)):
+        y = x * 2
+        with T.no_grad():
+            y.add_(1)
+        assert y.requires_grad and y.grad_fn.name() == "MulBackward0"
+        (y * y).sum().backward()
+        res.append(x.grad)
+    same(res[0], res[1])

@@ -625,17 +625,7 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str | None = Non
     return apply("CdistBackward0", _cdist, [x1, x2, float(p)], (("kind", kind),))
 
 
-def _trace(a, *, dt):
-    return jnp.trace(a).astype(dt)
-
-
-@torch_op()
-def trace(input: Tensor) -> Tensor:
-    if input.ndim != 2:
-        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
-    _check_not_bool(input, "trace")
-    dt = input.dtype if _is_float(input) else _dtype.int64
-    return apply("TraceBackward0", _trace, [input], (("dt", dt.np),))
+# torch.trace and torch.cross are defined in extra.py (with the other shape-level ops).
 
 
 # --- decompositions and solvers ------------------------------------------------------------------
@@ -1130,25 +1120,6 @@ def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1, out=None) -> Te
     _infer_size(tuple(input.shape), tuple(other.shape))
     _scalar_type(input, other)
     return _write_out(out, apply("LinalgCrossBackward0", _cross, [input, other], (("axis", d),)))
-
-
-@torch_op()
-def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
-    """torch.cross: without ``dim`` uses the first dimension of size 3 (deprecated, warns)."""
-    if dim is None:
-        warnings.warn(
-            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim explicitly "
-            "or simply use torch.linalg.cross.\nThe default value of dim will change to agree with that of "
-            "linalg.cross in a future release.",
-            UserWarning,
-            stacklevel=2,
-        )
-        shape = _infer_size(tuple(input.shape), tuple(other.shape))
-        dims = [i for i, s in enumerate(shape) if s == 3]
-        if not dims:
-            raise RuntimeError("no dimension of size 3 in input")
-        dim = dims[0]
-    return linalg_cross(input, other, dim=dim)
 
 
 def _vecdot(x, y, *, axis):

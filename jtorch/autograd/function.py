@@ -71,6 +71,9 @@ class Function(metaclass=_FunctionMeta):
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         custom_setup = cls.setup_context is not Function.setup_context
+        # The inputs' edges are taken before forward runs: forward may modify them in place (mark_dirty).
+        diff_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        edges = [args[i]._grad_edge() for i in diff_pos]
         with grad_mode.no_grad():
             if custom_setup:
                 out = cls.forward(*args, **kwargs)
@@ -82,8 +85,6 @@ class Function(metaclass=_FunctionMeta):
         record = grad_mode.is_grad_enabled() and any(ctx.needs_input_grad)
         if not record:
             return out
-        diff_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
-        edges = [args[i]._grad_edge() for i in diff_pos]
         node = Node(
             cls._backward_name,
             edges,
@@ -91,6 +92,7 @@ class Function(metaclass=_FunctionMeta):
             _function_backward,
             [(o.shape, o._data.dtype) if isinstance(o, Tensor) else ((), None) for o in outs],
         )
+        node._materialize = ctx.materialize_grads
         results = []
         for k, o in enumerate(outs):
             if isinstance(o, Tensor):
@@ -110,7 +112,7 @@ def _function_backward(node, grads, create_graph):
     from jtorch._tensor import Tensor
 
     cls, ctx, diff_pos, n_args = node._saved
-    gts = [g if isinstance(g, Tensor) else Tensor._wrap(g) for g in grads]
+    gts = [g if g is None or isinstance(g, Tensor) else Tensor._wrap(g) for g in grads]
     with grad_mode.set_grad_enabled(create_graph):
         res = cls.backward(ctx, *gts)
     if not isinstance(res, tuple):

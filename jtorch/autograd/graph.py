@@ -34,6 +34,7 @@ class Node:
         "_hooks",
         "_tensor_pre_hooks",
         "_retained",
+        "_materialize",
         "metadata",
         "__weakref__",
     )
@@ -48,6 +49,7 @@ class Node:
         self._hooks = None
         self._tensor_pre_hooks = None
         self._retained = None
+        self._materialize = True  # missing output grads become zeros (Function: ctx.set_materialize_grads)
         self.metadata = {}
 
     def name(self) -> str:
@@ -273,10 +275,10 @@ def run_backward(
             in_grads = None
             missing = [g is None for g in grads]
             if not all(missing):
-                if any(missing):
+                if any(missing) and node._materialize:
                     grads = [_zeros(m) if g is None else g for g, m in zip(grads, node._out_meta)]
                 if wrap:
-                    grads = [_as_tensor_grad(g) for g in grads]
+                    grads = [None if g is None else _as_tensor_grad(g) for g in grads]
                 in_grads = node.apply(grads, create_graph)
                 if not retain_graph:
                     node._release()
