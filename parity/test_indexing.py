@@ -274,3 +274,68 @@ def test_basic_index_is_view_advanced_is_copy():
         x[[0]][0, 0] = 9.0  # advanced index: a copy, the write is lost
         x[x > 100][...] = 1.0
         assert x[1, 2].item() == 5.0 and x[1, 0].item() == 7.0 and x[0, 0].item() == 0.0
+
+
+GRAD_FN_CASES = {
+    "getitem_int": lambda T, x, i: x[0],
+    "getitem_slice": lambda T, x, i: x[:, 1:],
+    "getitem_none": lambda T, x, i: x[None],
+    "getitem_adv": lambda T, x, i: x[i],
+    "gather": lambda T, x, i: x.gather(0, i[:, None].expand(2, 4)),
+    "scatter": lambda T, x, i: x.scatter(0, i[:1, None], x[:1, :1]),
+    "scatter_value": lambda T, x, i: x.scatter(0, i[:1, None], 1.0),
+    "scatter_add": lambda T, x, i: x.scatter_add(0, i[:, None], x[:2, :1]),
+    "scatter_reduce": lambda T, x, i: x.scatter_reduce(0, i[:, None], x[:2, :1], "amax"),
+    "index_select": lambda T, x, i: x.index_select(0, i),
+    "index_add": lambda T, x, i: x.index_add(0, i, x[:2]),
+    "index_copy": lambda T, x, i: x.index_copy(0, i[:1], x[:1]),
+    "index_fill": lambda T, x, i: x.index_fill(0, i, 0.0),
+    "masked_fill": lambda T, x, i: x.masked_fill(x > 0, 0.0),
+    "masked_select": lambda T, x, i: x.masked_select(x > 0),
+    "masked_scatter": lambda T, x, i: x.masked_scatter(x > 0, x * 2),
+    "take": lambda T, x, i: x.take(i),
+    "take_along_dim": lambda T, x, i: x.take_along_dim(i[:, None], 0),
+    "sort": lambda T, x, i: x.sort()[0],
+    "topk": lambda T, x, i: x.topk(2)[0],
+    "kthvalue": lambda T, x, i: x.kthvalue(2)[0],
+    "tril": lambda T, x, i: x.tril(),
+    "triu": lambda T, x, i: x.triu(),
+    "diagonal": lambda T, x, i: x.diagonal(),
+    "diag_embed": lambda T, x, i: x.diag_embed(),
+    "trace": lambda T, x, i: x.trace(),
+    "rot90": lambda T, x, i: x.rot90(),
+    "unfold": lambda T, x, i: x.unfold(1, 2, 1),
+    "view": lambda T, x, i: x.view(-1),
+    "permute": lambda T, x, i: x.permute(1, 0),
+    "transpose": lambda T, x, i: x.transpose(0, 1),
+    "t": lambda T, x, i: x.t(),
+    "expand": lambda T, x, i: x[:1].expand(3, 4),
+    "squeeze": lambda T, x, i: x[:1].squeeze(),
+    "squeeze_dim": lambda T, x, i: x[:1].squeeze(0),
+    "squeeze_dims": lambda T, x, i: x[:1].squeeze((0, 1)),
+    "unsqueeze": lambda T, x, i: x.unsqueeze(0),
+    "cat": lambda T, x, i: T.cat([x, x]),
+    "stack": lambda T, x, i: T.stack([x, x]),
+    "split": lambda T, x, i: x.split(1)[0],
+    "split_sizes": lambda T, x, i: x.split([1, 2])[0],
+    "flip": lambda T, x, i: x.flip(0),
+    "roll": lambda T, x, i: x.roll(1, 0),
+    "repeat": lambda T, x, i: x.repeat(2, 1),
+    "narrow": lambda T, x, i: x.narrow(0, 1, 1),
+    "select": lambda T, x, i: x.select(0, 1),
+    "select_scatter": lambda T, x, i: T.select_scatter(x, x[0], 0, 1),
+    "slice_scatter": lambda T, x, i: T.slice_scatter(x, x[:1], 0, 0, 1),
+    "diagonal_scatter": lambda T, x, i: T.diagonal_scatter(x, x[0, :3]),
+    "clone": lambda T, x, i: x.clone(),
+}
+
+
+@pytest.mark.parametrize("name", list(GRAD_FN_CASES))
+def test_grad_fn_names(name):
+    """Ops record torch's grad_fn names (what users see in ``repr`` and ``grad_fn.name()``)."""
+    names = []
+    for T in (torch, jtorch):
+        x = T.arange(12.0).reshape(3, 4).requires_grad_()
+        out = GRAD_FN_CASES[name](T, x, T.tensor([2, 0]))
+        names.append(out.grad_fn.name())
+    assert names[1] == names[0]

@@ -88,7 +88,9 @@ def squeeze(input, dim=None):
     else:
         dims = wrap_dims(dim, input.ndim) or ()
         shape = tuple(s for i, s in enumerate(input.shape) if not (i in dims and s == 1))
-    return input._make_view("SqueezeBackward0", _reshape, (("shape", shape),))
+    # torch's overloads: squeeze() -> SqueezeBackward0, squeeze(int) -> 1, squeeze(dims) -> 2
+    name = "SqueezeBackward0" if dim is None else "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
+    return input._make_view(name, _reshape, (("shape", shape),))
 
 
 @torch_op()
