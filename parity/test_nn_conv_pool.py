@@ -176,3 +176,148 @@ def test_conv_grad_fn_and_default_init():
     w = m.weight.detach().numpy().ravel()
     assert np.all(np.abs(w) <= 1 / 12) and w.max() > 0.99 / 12 and abs(w.mean()) < 5 * (1 / 12) / np.sqrt(3 * w.size)
     assert np.all(np.abs(m.bias.detach().numpy()) <= 1 / 12)
+
+
+POOL_SPECS = [
+    ("MaxPool1d", lambda T: T.nn.MaxPool1d(3, 2, 1, ceil_mode=True), [(2, 3, 8)]),
+    ("MaxPool1d_idx", lambda T: T.nn.MaxPool1d(2, dilation=2, return_indices=True), [(2, 3, 8)]),
+    ("MaxPool2d", lambda T: T.nn.MaxPool2d(3, 2, 1), [(2, 3, 7, 6)]),
+    (
+        "MaxPool2d_idx_ceil",
+        lambda T: T.nn.MaxPool2d((3, 2), (2, 1), (1, 0), ceil_mode=True, return_indices=True),
+        [(2, 3, 7, 6)],
+    ),  # fmt: skip
+    ("MaxPool2d_dil_unbatched", lambda T: T.nn.MaxPool2d(2, 1, dilation=(2, 1), return_indices=True), [(3, 7, 6)]),
+    ("MaxPool3d", lambda T: T.nn.MaxPool3d(2, return_indices=True), [(1, 2, 4, 5, 4)]),
+    ("AvgPool1d", lambda T: T.nn.AvgPool1d(3, 2, 1, count_include_pad=False), [(2, 3, 8)]),
+    ("AvgPool2d", lambda T: T.nn.AvgPool2d(3, 2, 1, ceil_mode=True), [(2, 3, 7, 6)]),
+    (
+        "AvgPool2d_nopad_ceil",
+        lambda T: T.nn.AvgPool2d(3, 2, 1, ceil_mode=True, count_include_pad=False),
+        [(2, 3, 7, 6)],
+    ),  # fmt: skip
+    ("AvgPool2d_divisor", lambda T: T.nn.AvgPool2d((2, 3), divisor_override=5), [(3, 7, 6)]),
+    ("AvgPool3d", lambda T: T.nn.AvgPool3d(2, (1, 2, 2), padding=1), [(1, 2, 4, 5, 4)]),
+    ("AdaptiveAvgPool1d", lambda T: T.nn.AdaptiveAvgPool1d(3), [(2, 3, 8)]),
+    ("AdaptiveAvgPool2d", lambda T: T.nn.AdaptiveAvgPool2d((4, None)), [(2, 3, 7, 6)]),
+    ("AdaptiveAvgPool2d_1", lambda T: T.nn.AdaptiveAvgPool2d(1), [(2, 3, 7, 6)]),
+    ("AdaptiveAvgPool3d", lambda T: T.nn.AdaptiveAvgPool3d((3, 2, 3)), [(1, 2, 4, 5, 4)]),
+    ("AdaptiveMaxPool1d", lambda T: T.nn.AdaptiveMaxPool1d(3, return_indices=True), [(2, 3, 8)]),
+    ("AdaptiveMaxPool2d", lambda T: T.nn.AdaptiveMaxPool2d((4, 5), return_indices=True), [(2, 3, 7, 6)]),
+    ("AdaptiveMaxPool2d_unbatched", lambda T: T.nn.AdaptiveMaxPool2d(3), [(3, 7, 6)]),
+    ("AdaptiveMaxPool3d", lambda T: T.nn.AdaptiveMaxPool3d(2), [(1, 2, 4, 5, 4)]),
+    ("LPPool1d", lambda T: T.nn.LPPool1d(2, 3, 2), [(2, 3, 8)]),
+    ("LPPool2d", lambda T: T.nn.LPPool2d(3, (2, 3), ceil_mode=True), [(2, 3, 7, 6)]),
+]
+covers(*(f"nn.{n}" for n in ["MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+                              "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+                              "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d",
+                              "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "FractionalMaxPool2d",
+                              "FractionalMaxPool3d"]))  # fmt: skip
+covers(*(f"nn.functional.{n}" for n in [
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
+    "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+    "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "fractional_max_pool2d",
+    "fractional_max_pool3d"]))  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", POOL_SPECS, ids=[s[0] for s in POOL_SPECS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_pool_matches_torch(spec, dtype):
+    """Values, indices (int64, exact) and input gradients. Pooling sums at most 8 terms: 1e-6 in float32."""
+    name, ctor, shapes = spec
+    tol = (1e-6, 1e-6) if dtype == "float32" else F64
+    check_module(ctor, shapes, dtype, name, tol=tol)
+
+
+def test_max_pool_ties_and_unpool():
+    """Ties go to the first maximum (torch's index and gradient); MaxUnpool scatters back to those indices."""
+    x = np.array(
+        [[[[1.0, 1.0, 0.0, 2.0], [1.0, 0.5, 2.0, 2.0], [3.0, 3.0, 1.0, 1.0], [3.0, 3.0, 1.0, 1.0]]]], "float32"
+    )
+    res = {}
+    for T in (torch, jtorch):
+        xt = T.from_numpy(x.copy()).requires_grad_()
+        v, i = T.nn.MaxPool2d(2, return_indices=True)(xt)
+        v.sum().backward()
+        un = T.nn.MaxUnpool2d(2)(v, i)
+        un2 = T.nn.functional.max_unpool2d(v, i, 2, output_size=[5, 5])
+        un1 = T.nn.MaxUnpool1d(2)(*T.nn.functional.max_pool1d(xt[0].detach(), 2, return_indices=True))
+        res[T] = [v, i, xt.grad, un, un2, un1]
+    for a, b in zip(res[torch], res[jtorch]):
+        assert_same(a, b, 0, 0, "ties/unpool")
+    torch.manual_seed(0)
+    x = np.random.default_rng(1).standard_normal((1, 2, 4, 4, 4)).astype("float64")
+    outs = []
+    for T in (torch, jtorch):
+        xt = T.from_numpy(x).requires_grad_()
+        v, i = T.nn.functional.max_pool3d(xt, 2, return_indices=True)
+        u = T.nn.MaxUnpool3d(2)(v, i)
+        (u * T.arange(u.numel(), dtype=T.float64).reshape(u.shape)).sum().backward()
+        outs.append((u, xt.grad))
+    for a, b in zip(*outs):
+        assert_same(a, b, 0, 0, "unpool3d")
+    with pytest.raises(NotImplementedError):
+        jtorch.nn.FractionalMaxPool2d(2, output_size=3)
+
+
+def _pool_errors(T):
+    F = T.nn.functional
+    out = []
+    for f in [
+        lambda: F.max_pool2d(T.ones(1, 3, 2, 2), 3),
+        lambda: F.max_pool2d(T.ones(1, 3, 8, 8), 3, padding=2),
+        lambda: F.max_pool2d(T.ones(8), 2),
+        lambda: F.avg_pool2d(T.ones(1, 3, 2, 2), 3),
+        lambda: F.avg_pool2d(T.ones(1, 3, 8, 8), 3, padding=2),
+        lambda: F.adaptive_avg_pool2d(T.ones(8), 2),
+        lambda: F.adaptive_max_pool2d(T.ones(8), 2),
+        lambda: F.max_pool1d(T.ones(1, 3, 2), 3),
+        lambda: F.avg_pool1d(T.ones(1, 3, 2), 3),
+        lambda: F.max_pool1d(T.ones(3), 2),
+        lambda: F.max_pool2d(T.ones(1, 3, 8, 8), 2, stride=0),
+        lambda: F.max_unpool2d(T.ones(1, 1, 2, 2), T.zeros(1, 1, 2, 2, dtype=T.int64), 2, output_size=[9, 9]),
+    ]:
+        try:
+            f()
+            out.append(None)
+        except Exception as e:  # noqa: BLE001 - comparing whatever torch raises
+            out.append((type(e), str(e)))
+    return out
+
+
+def test_pool_errors():
+    for t, j in zip(_pool_errors(torch), _pool_errors(jtorch)):
+        assert t is not None and t == j
+
+
+def test_pool_repr():
+    for ctor in [
+        lambda T: T.nn.MaxPool2d(3, 2, 1, ceil_mode=True),
+        lambda T: T.nn.MaxPool1d(2, dilation=2),
+        lambda T: T.nn.AvgPool1d(3),
+        lambda T: T.nn.AvgPool2d((2, 3), divisor_override=2),
+        lambda T: T.nn.AvgPool3d(2, 1),
+        lambda T: T.nn.AdaptiveAvgPool2d((4, None)),
+        lambda T: T.nn.AdaptiveMaxPool1d(3, True),
+        lambda T: T.nn.LPPool2d(2, 3),
+        lambda T: T.nn.MaxUnpool2d(2, 1),
+    ]:
+        assert repr(ctor(jtorch)) == repr(ctor(torch))
+
+
+def _lenet(T):
+    nn = T.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.AvgPool2d(2),
+        nn.Flatten(), nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )  # fmt: skip
+
+
+def test_lenet_matches_torch():
+    """LeNet-5 on 28x28: state_dict keys/shapes, outputs and every gradient with torch's weights loaded.
+    Float32 tolerance 1e-4: five layers of reordered sums (a 400-term dot product among them)."""
+    check_module(_lenet, [(2, 1, 28, 28)], "float32", "LeNet", tol=(1e-4, 1e-4))
