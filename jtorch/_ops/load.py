@@ -39,7 +39,7 @@ def _attach():
         setattr(Tensor, f"__r{dunder}__", reflected(F[fname]))
         if dunder != "matmul":
             setattr(Tensor, f"__i{dunder}__", inplace(fname + "_"))
-    Tensor.__imatmul__ = lambda self, other: self._inplace(F["matmul"](self, other))
+    Tensor.__imatmul__ = F["matmul"]  # torch has no in-place @=: Python rebinds to a new tensor
     for dunder, fname in {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}.items():
         setattr(Tensor, f"__{dunder}__", F[fname])
     Tensor.__neg__ = F["neg"]
