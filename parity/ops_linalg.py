@@ -99,6 +99,14 @@ def old_svd_normalised(T, a):
     return U * s, Sv, V * s
 
 
+def _imatmul(T, a, b):
+    """``c @= b`` rebinds c to a new tensor in torch (there is no in-place matmul): c's old object is untouched."""
+    c = a.clone()
+    old = c
+    c @= b
+    return c, old, c is old
+
+
 PRODUCT_SHAPES = [
     ((3,), (3,)),  # dot
     ((2, 3), (3,)),  # mv
@@ -365,6 +373,20 @@ OPS = [
         tols=LINALG_TOLS,
         grad_tols=GRAD_TOLS,
         covers=("linalg.cholesky_ex",),
+    ),
+    OpInfo(
+        "cholesky",
+        lambda T, a: (a.cholesky(), T.cholesky(a, upper=True)),
+        spd(()),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("cholesky", "Tensor.cholesky"),
+    ),
+    OpInfo(
+        "imatmul",
+        _imatmul,
+        shapes(((3, 3), (3, 3)), ((2, 3, 3), (3, 3)), ((3, 2), (2, 4))),
+        covers=("Tensor.__imatmul__",),
     ),
     OpInfo(
         "linalg.qr",
