@@ -7,7 +7,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from opinfo import covers
+from opinfo import assert_same, covers
 
 import jtorch
 
@@ -224,6 +224,10 @@ def test_size():
         assert str(je.value) == str(te.value)
 
 
+@covers(
+    "Tensor.float", "Tensor.double", "Tensor.half", "Tensor.bfloat16", "Tensor.long", "Tensor.int", "Tensor.short",
+    "Tensor.char", "Tensor.byte", "Tensor.bool", "Tensor.cfloat", "Tensor.cdouble",
+)  # fmt: skip
 def test_tensor_dtype_conversions():
     """.float()/.double()/... and .to(dtype) give torch's dtypes and values."""
     a = np.array([-1.7, 0.0, 2.5, 300.0])
@@ -277,3 +281,77 @@ def test_misc_top_level():
             jtorch.set_default_tensor_type(jtorch.LongTensor)
     finally:
         jtorch.set_default_dtype(jtorch.float32)
+
+
+@covers(
+    "Tensor.shape", "Tensor.size", "Tensor.dim", "Tensor.ndim", "Tensor.ndimension", "Tensor.numel",
+    "Tensor.nelement", "Tensor.dtype", "Tensor.element_size", "Tensor.itemsize", "Tensor.nbytes", "Tensor.stride",
+    "Tensor.is_contiguous", "Tensor.layout", "Tensor.is_sparse", "Tensor.is_quantized", "Tensor.is_meta",
+    "Tensor.is_shared", "Tensor.share_memory_", "Tensor.is_pinned", "Tensor.data_ptr", "Tensor.item",
+    "Tensor.tolist", "Tensor.numpy", "Tensor.type_as", "Tensor.device", "Tensor.cpu", "Tensor.is_cpu",
+    "Tensor.is_cuda", "Tensor.get_device", "Tensor.cuda", "Tensor.pin_memory", "Tensor.untyped_storage",
+)  # fmt: skip
+def test_tensor_introspection():
+    shapes = [(), (0,), (2, 3), (2, 0, 3), (4, 1, 2)]
+    for shape in shapes:
+        for name in ["float32", "float64", "int8", "int64", "bool", "complex64", "float16"]:
+            t = torch.zeros(shape, dtype=getattr(torch, name))
+            j = jtorch.zeros(shape, dtype=getattr(jtorch, name))
+            got = (j.shape, j.size(), j.dim(), j.ndim, j.ndimension(), j.numel(), j.nelement(), str(j.dtype))
+            want = (t.shape, t.size(), t.dim(), t.ndim, t.ndimension(), t.numel(), t.nelement(), str(t.dtype))
+            assert repr(got) == repr(want), (shape, name)
+            assert (j.element_size(), j.itemsize, j.nbytes) == (t.element_size(), t.itemsize, t.nbytes)
+            assert j.stride() == t.stride() and j.is_contiguous() == t.is_contiguous()
+            assert repr(j.layout) == repr(t.layout)
+            flags = ("is_sparse", "is_quantized", "is_meta", "is_cpu", "is_cuda")
+            assert [getattr(j, f) for f in flags] == [getattr(t, f) for f in flags]
+            assert (j.is_shared(), j.is_pinned(), j.get_device()) == (t.is_shared(), t.is_pinned(), t.get_device())
+            if len(shape) > 0:
+                assert j.size(-1) == t.size(-1) and j.stride(0) == t.stride(0)
+    t, j = torch.ones(2), jtorch.ones(2)
+    for f in (lambda x: x.size(2), lambda x: x.stride(2)):
+        with pytest.raises(IndexError) as te:
+            f(t)
+        with pytest.raises(IndexError) as je:
+            f(j)
+        assert str(je.value) == str(te.value)
+    assert j.share_memory_() is j and isinstance(j.data_ptr(), int)
+    with pytest.raises(NotImplementedError, match="untyped_storage"):
+        j.untyped_storage()  # no byte-addressable storage under XLA
+
+
+def test_tensor_item_tolist_numpy():
+    for data in [2.5, 3, True, 1 + 2j, [[1, 2], [3, 4]], [1.5, -0.0], []]:
+        t, j = torch.tensor(data), jtorch.tensor(data)
+        assert repr(j.tolist()) == repr(t.tolist()), data
+        np.testing.assert_array_equal(j.numpy(), t.numpy())
+        assert j.numpy().dtype == t.numpy().dtype
+        if t.numel() == 1:
+            assert type(j.item()) is type(t.item()) and j.item() == t.item()
+    for f in (lambda T: T.ones(2).item(), lambda T: T.ones(2, requires_grad=True).numpy()):
+        with pytest.raises(RuntimeError) as te:
+            f(torch)
+        with pytest.raises(RuntimeError) as je:
+            f(jtorch)
+        assert str(je.value) == str(te.value)
+    j = jtorch.ones(2, requires_grad=True)
+    np.testing.assert_array_equal(j.detach().numpy(), [1.0, 1.0])
+    assert_same(
+        torch.ones(2).type_as(torch.ones(1, dtype=torch.int64)),
+        jtorch.ones(2).type_as(jtorch.ones(1, dtype=jtorch.int64)),
+        0,
+        0,
+    )
+
+
+def test_tensor_device_methods_without_gpu():
+    """cpu() is a no-op on a CPU tensor; cuda()/pin_memory() need an accelerator. Differences by design:
+    jtorch's cuda() raises RuntimeError naming JAX (torch: AssertionError 'not compiled with CUDA'), and
+    pin_memory() returns the tensor (XLA manages host buffers; torch raises without an accelerator)."""
+    t, j = torch.ones(2), jtorch.ones(2)
+    assert t.cpu() is t and j.cpu() is j
+    assert str(j.device) == str(t.device) == "cpu" and repr(j.device) == repr(t.device)
+    if not jtorch.cuda.is_available():
+        with pytest.raises(RuntimeError, match="JAX sees no GPU"):
+            j.cuda()
+        assert j.pin_memory() is j
