@@ -292,7 +292,7 @@ class RNNBase(Module):
             shape = (self.num_layers - 1, x.shape[0], x.shape[1], h_out)
             dt = x._data.dtype
             keep = jax.random.bernoulli(next_key(None), 1 - self.dropout, shape).astype(dt)
-            masks = Tensor._wrap(keep / jax.numpy.asarray(1 - self.dropout, dt))
+            masks = Tensor._wrap(keep / jax.numpy.asarray(1 - self.dropout, dt) if self.dropout < 1 else keep)
         statics = (
             ("mode", self.mode),
             ("num_layers", self.num_layers),
@@ -385,10 +385,15 @@ class RNNCellBase(Module):
     def _cell(self, mode: str, input: Tensor, h: Tensor, c: Tensor | None):
         if input.size(1) != self.input_size:
             raise RuntimeError(f"input has inconsistent input_size: got {input.size(1)} expected {self.input_size}")
-        if h.size(0) != input.size(0):
-            raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden0 batch size {h.size(0)}")
-        if h.size(1) != self.hidden_size:
-            raise RuntimeError(f"hidden0 has inconsistent hidden_size: got {h.size(1)}, expected {self.hidden_size}")
+        for k, t in enumerate((h, c)):
+            if t is None:
+                continue
+            if t.size(0) != input.size(0):
+                raise RuntimeError(f"Input batch size {input.size(0)} doesn't match hidden{k} batch size {t.size(0)}")
+            if t.size(1) != self.hidden_size:
+                raise RuntimeError(
+                    f"hidden{k} has inconsistent hidden_size: got {t.size(1)}, expected {self.hidden_size}"
+                )
         args = [input, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh]
         return apply(f"{mode}CellBackward0", _rnn_cell, args, (("mode", mode),))
 
