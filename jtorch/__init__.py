@@ -124,3 +124,13 @@ for _d in _dtype.ALL:
     if _d._legacy:
         globals()[_d._legacy] = _legacy_type(_d)
 del _d
+
+# torch.testing, torch.backends, torch.version, process-wide flags and the `import torch` alias.
+from jtorch import backends, testing, version  # noqa: E402,F401
+from jtorch._flags import (  # noqa: E402,F401
+    are_deterministic_algorithms_enabled, get_float32_matmul_precision, is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision, use_deterministic_algorithms,
+)
+from jtorch._alias import add_missing_attribute_errors as _add_missing, install_torch_alias  # noqa: E402,F401
+
+_add_missing(__import__("sys").modules[__name__])  # torch.X that jtorch lacks: "not implemented in jtorch yet"
