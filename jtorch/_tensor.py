@@ -227,10 +227,6 @@ class Tensor:
     def nbytes(self) -> int:
         return self.numel() * self.dtype.itemsize
 
-    @property
-    def is_floating_point_(self):
-        return self.dtype.is_floating_point
-
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 
@@ -293,10 +289,6 @@ class Tensor:
     def get_device(self) -> int:
         d = self.device
         return -1 if d.type == "cpu" else (d.index or 0)
-
-    @property
-    def names(self):
-        return (None,) * self.ndim
 
     # --- autograd -------------------------------------------------------------------------------
     @property
