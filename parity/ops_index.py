@@ -164,6 +164,15 @@ def _scatter_reduce_call(reduce, include_self):
     return call
 
 
+def _index_reduce_call(reduce, include_self):
+    def call(T, x, d, i, s):
+        return T.index_reduce(x, d, i, s, reduce, include_self=include_self) + (x * 1).index_reduce_(
+            d, i, s, reduce, include_self=include_self
+        )
+
+    return call
+
+
 OPS = [
     # gather / scatter
     OpInfo(
@@ -571,12 +580,12 @@ OPS = [
     # where with scalars, clone, contiguous
     OpInfo(
         "where_scalar",
-        lambda T, c, x: T.where(c, x, 0.0) + T.where(c, 1.5, x),
+        lambda T, c, x: T.where(c, x, 0.0) + T.where(c, 1.5, x) + x.where(c, -1),
         lambda rng, dt: [
             Sample((_mask(rng, (3, 4)), randn(rng, (3, 4), dt))),
             Sample((_mask(rng, (4,)), randn(rng, (3, 4), dt))),
         ],
-        covers=("where",),
+        covers=("where", "Tensor.where"),
     ),
     OpInfo(
         "where_both_scalars",
@@ -620,4 +629,17 @@ OPS = [
         ],
         covers=("diagonal_scatter", "Tensor.diagonal_scatter"),
     ),
+    *[
+        OpInfo(
+            f"index_reduce_{r}_{inc}",
+            _index_reduce_call(r, inc),
+            lambda rng, dt: [
+                Sample((randn(rng, (4, 3), dt), 0, np.array([2, 0, 2]), randn(rng, (3, 3), dt))),
+                Sample((randn(rng, (4, 3), dt), 1, np.array([1, 1]), randn(rng, (4, 2), dt))),
+            ],
+            covers=("index_reduce", "Tensor.index_reduce", "Tensor.index_reduce_"),
+        )
+        for r in ("prod", "mean", "amax", "amin")
+        for inc in (True, False)
+    ],
 ]

@@ -346,6 +346,34 @@ def index_fill(input, dim, index, value):
     return apply("IndexFillBackward0", _index_update, [input, index, value, None], (("dim", d), ("mode", "fill")))
 
 
+def _index_reduce(a, idx, src, *, dim, reduce, include_self):
+    shape = [1] * src.ndim
+    shape[dim] = idx.size
+    full = jnp.broadcast_to(idx.reshape(shape), src.shape)
+    return _scatter_reduce(a, full, src, dim=dim, reduce=reduce, include_self=include_self)
+
+
+@torch_op(inplace=True)
+def index_reduce(input, dim, index, source, reduce, *, include_self=True):
+    """Reduce the slices of ``source`` into ``input[index[i]]`` along ``dim`` (prod/mean/amax/amin)."""
+    warnings.warn("index_reduce() is in beta and the API may change at any time.", UserWarning, stacklevel=2)
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            f"index_reduce_(): self ({_scalar_name(input.dtype)}) and source ({_scalar_name(source.dtype)}) must have "
+            "the same scalar type"
+        )
+    d = _check_index_vector("index_reduce", index, input, dim, exc=RuntimeError)
+    _check_source("index_reduce_", input, index, source, d)
+    return apply(
+        "IndexReduceBackward0",
+        _index_reduce,
+        [input, index, source],
+        (("dim", d), ("reduce", reduce), ("include_self", bool(include_self))),
+    )
+
+
 # --- masked_* --------------------------------------------------------------------------------------
 
 
