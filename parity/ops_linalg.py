@@ -461,6 +461,36 @@ OPS = [
         tols=LINALG_TOLS,
         grad_tols=GRAD_TOLS,
     ),
+    # A non-symmetric input: torch (LAPACK) reads only the UPLO triangle; values only, since the gradient
+    # with respect to the ignored triangle is a convention.
+    OpInfo(
+        "linalg.eigh_triangle",
+        lambda T, a: (
+            T.linalg.eigvalsh(a),
+            T.linalg.eigvalsh(a, UPLO="U"),
+            T.linalg.cholesky(a @ a.mT + 3 * T.eye(3) + a.triu(1)),
+        ),
+        shapes(((3, 3),)),
+        tols=LINALG_TOLS,
+        grad=False,
+    ),
+    OpInfo(
+        "linalg_complex",
+        lambda T, a, b: (
+            T.linalg.inv(a + 3 * T.eye(3, dtype=a.dtype)),
+            T.linalg.det(a).reshape(1),  # 0-d complex outputs trip the harness's cotangent maker
+            T.linalg.solve(a + 3 * T.eye(3, dtype=a.dtype), b),
+            a @ b,
+            T.linalg.svdvals(a),
+            T.linalg.eigvalsh(a + a.mH),
+            T.linalg.vector_norm(b, dim=0),
+            T.vdot(a[0], b[:, 0]).reshape(1),
+        ),
+        shapes(((3, 3), (3, 2))),
+        dtypes=("complex128",),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+    ),
     OpInfo(
         "linalg.eigvalsh",
         lambda T, a: T.linalg.eigvalsh(a + a.mT),
