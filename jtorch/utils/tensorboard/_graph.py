@@ -71,13 +71,17 @@ def graph(model, args, verbose: bool = False):
                 t._arr = a
                 t._version += 1
 
+    from jtorch.random import default_generator
+
     for name, mod in modules:
         if name:
             originals[mod] = mod.__dict__.get("forward")
             object.__setattr__(mod, "forward", scoped(name, mod))
+    key = default_generator._get_key()  # a traced dropout would otherwise leave a tracer in the RNG
     try:
         closed = jax.make_jaxpr(fn)([t._data for t in tensors], [a._data for a in args])
     finally:
+        default_generator._key = key
         for mod, fwd in originals.items():
             if fwd is None:
                 object.__delattr__(mod, "forward")
