@@ -1,6 +1,6 @@
 """The main job: train a digit classifier on scikit-learn's bundled 8x8 digits, PyTorch-style.
 
-Everything below is plain PyTorch code on jtorch: a Dataset and DataLoader (worker processes),
+Everything below is plain PyTorch code on jtorch: a Dataset and DataLoader (``--workers N`` for worker processes),
 an MLP with dropout, CrossEntropyLoss, Adam with a StepLR schedule, the training step compiled into one XLA
 program with ``torch.compile``, TensorBoard logging (loss, accuracy, weight histograms, the
 graph) and a checkpoint every epoch that ``--resume`` continues from.
