@@ -55,4 +55,6 @@ def test_t6_tensorboard(tmp_path):
 def test_main_job_digits():
     import train_digits
 
-    assert train_digits.main(epochs=2) > 0.8
+    import tempfile
+
+    assert train_digits.main(epochs=2, logdir=tempfile.mkdtemp()) > 0.8
