@@ -13,7 +13,7 @@ from jtorch._dtype import (  # noqa: E402,F401
     float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
     set_default_dtype, short, uint8, uint16, uint32, uint64,
 )
-from jtorch._device import device  # noqa: E402,F401
+from jtorch._device import device, get_default_device, set_default_device  # noqa: E402,F401
 from jtorch._tensor_str import set_printoptions  # noqa: E402,F401
 from jtorch._size import Size  # noqa: E402,F401
 from jtorch._tensor import Tensor  # noqa: E402,F401

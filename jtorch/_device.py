@@ -149,3 +149,26 @@ def parse_to(t, *args, device=None, dtype=None, non_blocking=False, copy=False, 
     if dt is not None:
         dt = _dtype.to_dtype(dt)
     return dev, dt, copy
+
+
+def set_default_device(dev) -> None:
+    """torch.set_default_device: where factory functions (zeros, rand, tensor...) place new tensors.
+    Maps to JAX's ``jax_default_device``; ``None`` restores JAX's own default."""
+    if dev is None:
+        jax.config.update("jax_default_device", None)
+        return
+    jax.config.update("jax_default_device", jax_device(device(dev)))
+
+
+def get_default_device() -> device:
+    """torch.get_default_device: the device new tensors are created on."""
+    d = jax.config.jax_default_device
+    if d is None:
+        d = jax.devices()[0]
+    if isinstance(d, str):  # a platform name
+        d = jax.devices(d)[0]
+    if d.platform == "cpu":
+        return device("cpu")
+    if d.platform == "gpu":
+        return device("cuda", gpus().index(d))
+    return device(d.platform, d.id)
