@@ -158,3 +158,24 @@ def test_cuda_with_gpu():
     jtorch.cuda.set_device(0)
     with pytest.raises(NotImplementedError):
         jtorch.cuda.set_device(1)
+
+
+def test_default_device():
+    start = jtorch.get_default_device()
+    assert isinstance(start, jtorch.device)
+    try:
+        jtorch.set_default_device("cpu")
+        assert jtorch.get_default_device() == jtorch.device("cpu")
+        assert jtorch.zeros(2).device == jtorch.device("cpu")
+        assert jtorch.rand(2).device == jtorch.device("cpu")
+        if HAS_GPU:
+            jtorch.set_default_device("cuda")
+            assert jtorch.get_default_device() == jtorch.device("cuda", 0)
+            assert jtorch.zeros(2).device == jtorch.device("cuda", 0)
+            assert jtorch.tensor([1.0]).device == jtorch.device("cuda", 0)
+        else:
+            with pytest.raises(RuntimeError, match="JAX sees no GPU"):
+                jtorch.set_default_device("cuda")
+    finally:
+        jtorch.set_default_device(None)
+    assert jtorch.get_default_device() == start
