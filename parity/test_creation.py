@@ -452,6 +452,19 @@ def test_random_errors(name):
     assert str(je.value) == str(te.value)
 
 
+def test_normal_tensor_args_autograd():
+    """torch records NormalBackward1/2/3 for tensor mean/std and gives them zero gradients."""
+    for mk in (lambda T, m, s: T.normal(m, 1.0), lambda T, m, s: T.normal(0.0, s), lambda T, m, s: T.normal(m, s)):
+        outs = []
+        for T in (torch, jtorch):
+            m, s = T.zeros(3, requires_grad=True), T.ones(3, requires_grad=True)
+            out = mk(T, m, s)
+            out.sum().backward()
+            grads = [g.tolist() if g is not None else None for g in (m.grad, s.grad)]
+            outs.append((out.grad_fn.name(), out.requires_grad, grads))
+        assert outs[0] == outs[1]
+
+
 @covers("manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state")
 def test_seed_api():
     assert jtorch.Generator().initial_seed() == torch.Generator().initial_seed()

@@ -46,6 +46,10 @@ def _normal(key, mean, std, *, shape, dtype):
     return (mean + std * jax.random.normal(key, shape, dtype)).astype(dtype)
 
 
+def _normal_no_grad(key, mean, std, *, shape, dtype):
+    return jax.lax.stop_gradient(_normal(key, mean, std, shape=shape, dtype=dtype))
+
+
 def _randint(key, low, high, *, shape, dtype):
     return jax.random.randint(key, shape, low, high, jnp.int64).astype(dtype)
 
@@ -240,10 +244,9 @@ def normal(
         shape = tuple(jnp.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ()))))
         m = mean.to(dt) if isinstance(mean, Tensor) else float(mean)
         s = std.to(dt) if isinstance(std, Tensor) else float(std)
-        key = next_key(generator)
-        return apply("normal", _normal, [key, m.detach() if isinstance(m, Tensor) else m,
-                                                s.detach() if isinstance(s, Tensor) else s],
-                     (("shape", shape), ("dtype", dt.np)))  # fmt: skip
+        # torch records NormalBackward1/2/3 (tensor mean / std / both) whose gradients are zero
+        name = "NormalBackward" + str(isinstance(mean, Tensor) + 2 * isinstance(std, Tensor))
+        return apply(name, _normal_no_grad, [next_key(generator), m, s], (("shape", shape), ("dtype", dt.np)))
     if size is None:
         raise TypeError(
             f"normal() received an invalid combination of arguments - got ({type(mean).__name__}, {type(std).__name__})"
