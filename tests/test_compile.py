@@ -142,3 +142,13 @@ def test_compile_module_uses_original_parameters():
     with torch.no_grad():
         lin.weight.mul_(0)
     np.testing.assert_allclose(cm(x).detach().numpy(), np.broadcast_to(lin.bias.detach().numpy(), (3, 2)), rtol=1e-6)
+
+
+def test_module_compile_in_place():
+    lin = torch.nn.Linear(4, 2)
+    x = torch.randn(3, 4)
+    expected = lin(x).detach().numpy()
+    lin.compile()
+    for _ in range(3):
+        np.testing.assert_allclose(lin(x).detach().numpy(), expected, rtol=1e-6)
+    assert lin._compiled_call_impl.compile_count == 1

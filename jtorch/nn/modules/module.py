@@ -1301,7 +1301,10 @@ class Module(nnx.Module, pytree=False):
         return self.__repr__()
 
     def compile(self, *args, **kwargs) -> None:
-        raise NotImplementedError("Module.compile: use jtorch.compile(model) (one jitted XLA program per step)")
+        """Compile this module's forward in place (``jtorch.compile`` of ``_call_impl``), as torch does."""
+        from jtorch._compile import compile as _compile
+
+        self._compiled_call_impl = _compile(self._call_impl, *args, **kwargs)
 
     # --- NNX graph node ---------------------------------------------------------------------------
     def _graph_node_flatten(self):
