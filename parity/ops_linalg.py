@@ -635,6 +635,108 @@ OPS = [
     ),
     OpInfo("linalg.norm_3d", lambda T, a: T.linalg.norm(a, 2), shapes(((2, 2, 2),))),
     OpInfo(
+        "linalg.matrix_exp",
+        lambda T, a: T.linalg.matrix_exp(a),
+        shapes(((3, 3),), ((2, 2, 2),)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.matrix_exp",),
+    ),
+    OpInfo(
+        "matrix_exp",
+        lambda T, a: a.matrix_exp(),
+        shapes(((3, 3),)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("matrix_exp", "Tensor.matrix_exp"),
+    ),
+    OpInfo(
+        "linalg.solve_triangular",
+        lambda T, a, b: (
+            T.linalg.solve_triangular(a, b, upper=True),
+            T.linalg.solve_triangular(a.mT, b, upper=False, unitriangular=True),
+            T.linalg.solve_triangular(a, b.mT, upper=True, left=False),
+        ),
+        well_conditioned((), (2,), extra=lambda b: b + (3, 2)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.solve_triangular",),
+    ),
+    # eig: eigenvalues sorted by LAPACK in both; eigenvectors are unit vectors with a free phase, so
+    # compare |v|. No gradients: jtorch raises NotImplementedError there (JAX has no eigenvector derivative).
+    OpInfo(
+        "linalg.eig",
+        lambda T, a: (T.linalg.eig(a).eigenvalues, T.linalg.eig(a).eigenvectors.abs()),
+        shapes(((3, 3),), ((2, 3, 3),)),
+        tols=LINALG_TOLS,
+        grad=False,
+        covers=("linalg.eig",),
+    ),
+    OpInfo(
+        "linalg.eigvals",
+        lambda T, a: T.linalg.eigvals(a @ a.mT),  # symmetric: real eigenvalues, distinct w.p. 1
+        shapes(((3, 3),)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.eigvals",),
+    ),
+    OpInfo(
+        "linalg.cond",
+        lambda T, a: [T.linalg.cond(a, p) for p in (None, -2)],
+        well_conditioned((), (2,)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.cond",),
+    ),
+    # torch's own backward of the norm-based cond fails (it modifies inv's output in place), so values only.
+    OpInfo(
+        "linalg.cond_norms",
+        lambda T, a: [T.linalg.cond(a, p) for p in ("fro", "nuc", 1, -1, float("inf"), float("-inf"))],
+        well_conditioned((), (2,)),
+        tols=LINALG_TOLS,
+        grad=False,
+    ),
+    OpInfo("linalg.cond_rect", lambda T, a: T.linalg.cond(a), shapes(((2, 3),)), tols=LINALG_TOLS, grad_tols=GRAD_TOLS),
+    OpInfo(
+        "linalg.vander",
+        lambda T, x: (T.linalg.vander(x), T.linalg.vander(x, N=2), T.linalg.vander(x * 0)),
+        shapes(((3,),), ((2, 4),)),
+        covers=("linalg.vander",),
+    ),
+    OpInfo("linalg.vander_int", lambda T, x: T.linalg.vander((x * 3).long()), shapes(((3,),)), grad=False),
+    OpInfo(
+        "linalg.lu_factor",
+        lambda T, a: tuple(T.linalg.lu_factor(a)),
+        shapes(((3, 3),), ((2, 3, 3),), ((2, 3),)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.lu_factor",),
+    ),
+    OpInfo(
+        "linalg.lu",
+        lambda T, a: tuple(T.linalg.lu(a)),
+        shapes(((3, 3),), ((2, 3, 3),)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.lu",),
+    ),
+    OpInfo(
+        "linalg.tensorinv",
+        lambda T, a: T.linalg.tensorinv(a + 0, ind=1),
+        well_conditioned((), n=4),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.tensorinv",),
+    ),
+    OpInfo(
+        "linalg.tensorsolve",
+        lambda T, a, b: T.linalg.tensorsolve(a.reshape(2, 2, 4), b.reshape(2, 2)),
+        well_conditioned((), n=4, extra=lambda b: (4,)),
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.tensorsolve",),
+    ),
+    OpInfo(
         "linalg.diagonal",
         lambda T, a: T.linalg.diagonal(a, offset=1),
         shapes(((2, 3, 4),)),
@@ -661,6 +763,14 @@ def _rg(t):
 
 
 ERROR_CASES = [
+    (lambda T, a, b: T.linalg.matrix_exp(a), ((2, 3), (1,))),
+    (lambda T, a, b: T.linalg.matrix_exp(a.long()), ((3, 3), (1,))),
+    (lambda T, a, b: T.linalg.solve_triangular(a, b, upper=True), ((3, 3), (3,))),
+    (lambda T, a, b: T.linalg.solve_triangular(a, b, upper=True), ((3, 3), (2, 2))),
+    (lambda T, a, b: T.linalg.eig(a), ((2, 3), (1,))),
+    (lambda T, a, b: T.linalg.cond(a, 1), ((2, 3), (1,))),
+    (lambda T, a, b: T.linalg.vander(a[0]), ((1,), (1,))),
+    (lambda T, a, b: T.linalg.vander(a, N=1), ((3,), (1,))),
     # products
     (lambda T, a, b: T.mm(a, b), ((4, 5), (6, 1))),
     (lambda T, a, b: T.mm(a, b.double()), ((4, 5), (5, 1))),

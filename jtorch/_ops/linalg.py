@@ -47,6 +47,9 @@ linalg_lstsq_t = _named("linalg_lstsq", ["solution", "residuals", "rank", "singu
 linalg_inv_ex_t = _named("linalg_inv_ex", ["inverse", "info"])
 linalg_cholesky_ex_t = _named("linalg_cholesky_ex", ["L", "info"])
 linalg_solve_ex_t = _named("linalg_solve_ex", ["result", "info"])
+linalg_eig_t = _named("linalg_eig", ["eigenvalues", "eigenvectors"])
+linalg_lu_factor_t = _named("linalg_lu_factor", ["LU", "pivots"])
+linalg_lu_t = _named("linalg_lu", ["P", "L", "U"])
 
 # --- checks with torch's messages ----------------------------------------------------------------
 
@@ -1291,3 +1294,199 @@ def linalg_norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=N
 
 def linalg_diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     return A.diagonal(offset=offset, dim1=dim1, dim2=dim2)
+
+
+# --- further torch.linalg functions --------------------------------------------------------------
+
+
+def _matrix_exp(a):
+    return jax.scipy.linalg.expm(a)
+
+
+def linalg_matrix_exp(A: Tensor) -> Tensor:
+    """Matrix exponential (jax's Pade approximation with scaling and squaring, like torch's)."""
+    _check_matrix("linalg.matrix_exp", A)
+    _check_float("linalg.matrix_exp", A)
+    _check_matrix("linalg.matrix_exp", A, square=True)
+    if A.ndim > 2:
+        return apply("LinalgMatrixExpBackward0", _matrix_exp_batched, [A])
+    return apply("LinalgMatrixExpBackward0", _matrix_exp, [A])
+
+
+def _matrix_exp_batched(a):
+    flat = a.reshape((-1,) + a.shape[-2:])
+    return jax.vmap(jax.scipy.linalg.expm)(flat).reshape(a.shape)
+
+
+@torch_op()
+def matrix_exp(input: Tensor) -> Tensor:
+    return linalg_matrix_exp(input)
+
+
+def _solve_triangular(a, b, *, upper, left, unit):
+    if not left:  # X A = B  <=>  A^T X^T = B^T (the triangle flips)
+        a, b, upper = jnp.swapaxes(a, -1, -2), jnp.swapaxes(b, -1, -2), not upper
+    bshape = jnp.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    a = jnp.broadcast_to(a, bshape + a.shape[-2:])
+    b = jnp.broadcast_to(b, bshape + b.shape[-2:])
+    x = jax.scipy.linalg.solve_triangular(a, b, lower=not upper, unit_diagonal=unit)
+    return x if left else jnp.swapaxes(x, -1, -2)
+
+
+def linalg_solve_triangular(
+    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out=None
+) -> Tensor:
+    """Solve a triangular system; only the ``upper`` (or lower) triangle of A is read."""
+    _check_matrix("linalg.solve_triangular", A)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    _check_matrix("linalg.solve_triangular", A, square=True)
+    n = A.shape[-1]
+    k = B.shape[-2] if left else B.shape[-1]
+    if k != n:
+        eq = "AX = B" if left else "XA = B"
+        raise RuntimeError(
+            f"linalg.solve_triangular: Incompatible shapes of A and B for the equation {eq} ({n}x{n} and "
+            f"{B.shape[-2]}x{B.shape[-1]})"
+        )
+    _scalar_type(A, B)
+    statics = (("upper", bool(upper)), ("left", bool(left)), ("unit", bool(unitriangular)))
+    return _write_out(out, apply("LinalgSolveTriangularBackward0", _solve_triangular, [A, B], statics))
+
+
+def _eig(a):
+    return jnp.linalg.eig(a)
+
+
+def _eigvals(a):
+    return jnp.linalg.eigvals(a)
+
+
+def linalg_eig(A: Tensor, *, out=None):
+    """Eigen-decomposition of a general square matrix (complex results, LAPACK geev on CPU).
+
+    The backward is not implemented: JAX has no derivative for eigenvectors, so differentiating
+    through ``eig`` raises NotImplementedError; use ``eigvals`` for eigenvalue gradients.
+    """
+    _check_matrix("linalg.eig", A)
+    _check_float("linalg.eig", A)
+    _check_matrix("linalg.eig", A, square=True)
+    return linalg_eig_t(*apply("LinalgEigBackward0", _eig, [A]))
+
+
+def linalg_eigvals(A: Tensor, *, out=None) -> Tensor:
+    _check_matrix("linalg.eigvals", A)
+    _check_float("linalg.eigvals", A)
+    _check_matrix("linalg.eigvals", A, square=True)
+    return _write_out(out, apply("LinalgEigBackward0", _eigvals, [A]))
+
+
+def _cond(a, *, p):
+    if p in (None, 2, -2):
+        s = jnp.linalg.svd(a, compute_uv=False)
+        r = s[..., 0] / s[..., -1] if p != -2 else s[..., -1] / s[..., 0]
+        return r
+    inv = jnp.linalg.inv(a)
+    axes = (-2, -1)
+    if p == "fro":
+        n = jnp.sqrt(jnp.sum(jnp.abs(a) ** 2, axis=axes)) * jnp.sqrt(jnp.sum(jnp.abs(inv) ** 2, axis=axes))
+    elif p == "nuc":
+        n = jnp.sum(jnp.linalg.svd(a, compute_uv=False), -1) * jnp.sum(jnp.linalg.svd(inv, compute_uv=False), -1)
+    else:
+        n = _matrix_norm(a, ord=p, axes=(a.ndim - 2, a.ndim - 1), keepdims=False, dt=a.dtype) * _matrix_norm(
+            inv, ord=p, axes=(a.ndim - 2, a.ndim - 1), keepdims=False, dt=a.dtype
+        )
+    return jnp.where(jnp.isnan(n), jnp.inf, n)  # a singular matrix has condition number inf
+
+
+def linalg_cond(A: Tensor, p=None, *, out=None) -> Tensor:
+    """Condition number: ratio of extreme singular values (p None/2/-2) or ``norm(A) * norm(inv(A))``."""
+    _check_matrix("linalg.cond", A)
+    _check_float("linalg.cond", A)
+    if p not in (None, 2, -2, "fro", "nuc", 1, -1, float("inf"), float("-inf")):
+        raise RuntimeError(f"linalg.cond got an invalid norm type: {p}")
+    if p not in (None, 2, -2):
+        _check_matrix(f"linalg.cond(ord={p})", A, square=True)
+    pp = p if p is None or isinstance(p, str) else float(p) if abs(p) != 2 else int(p)
+    name = "SqueezeBackward1" if p in (None, 2, -2) else "NanToNumBackward0"
+    return _write_out(out, apply(name, _cond, [A], (("p", pp),)))
+
+
+def _vander(x, *, n):
+    powers = jnp.cumprod(jnp.broadcast_to(x[..., None], x.shape + (n - 1,)), axis=-1)
+    return jnp.concatenate([jnp.ones(x.shape + (1,), x.dtype), powers], axis=-1)
+
+
+def linalg_vander(x: Tensor, *, N: int | None = None) -> Tensor:
+    """Vandermonde matrix with increasing powers ``x**0 .. x**(N-1)`` along the last dim."""
+    if x.ndim == 0:
+        raise RuntimeError("N must be greater than 1.")
+    n = x.shape[-1] if N is None else N
+    if n <= 1:
+        raise RuntimeError("N must be greater than 1.")
+    if x.dtype is _dtype.bool:
+        x = x.long()
+    return apply("CatBackward0", _vander, [x], (("n", int(n)),))
+
+
+def _lu(a):
+    lu, piv, perm = jax.lax.linalg.lu(a)
+    m, n = a.shape[-2:]
+    k = min(m, n)
+    L = jnp.tril(lu[..., :, :k], -1) + jnp.eye(m, k, dtype=a.dtype)
+    U = jnp.triu(lu[..., :k, :])
+    return lu, piv + 1, L, U, perm
+
+
+def linalg_lu_factor(A: Tensor, *, pivot: bool = True, out=None):
+    """Compact LU with partial pivoting; pivots are 1-based int32, as LAPACK/torch."""
+    _check_matrix("torch.linalg.lu_factor", A)
+    _check_float("linalg.lu_factor", A)
+    if not pivot:
+        raise NotImplementedError(
+            "torch.linalg.lu_factor(pivot=False) is not implemented in jtorch (CUDA-only in torch)"
+        )
+    lu, piv, _, _, _ = apply("LinalgLuFactorExBackward0", _lu, [A])
+    return linalg_lu_factor_t(lu, piv)
+
+
+def linalg_lu(A: Tensor, *, pivot: bool = True, out=None):
+    """``A = P L U`` with L unit lower triangular; P carries no gradient."""
+    _check_matrix("linalg.lu", A)
+    _check_float("linalg.lu", A)
+    if not pivot:
+        raise NotImplementedError("torch.linalg.lu(pivot=False) is not implemented in jtorch (CUDA-only in torch)")
+    _, _, L, U, perm = apply("LinalgLuBackward0", _lu, [A])
+    m = A.shape[-2]
+    P = jnp.swapaxes(jax.nn.one_hot(perm._data, m, dtype=A._data.dtype), -1, -2)
+    return linalg_lu_t(Tensor._wrap(P), L, U)
+
+
+def linalg_tensorinv(A: Tensor, ind: int = 2, *, out=None) -> Tensor:
+    """Inverse with respect to ``tensordot(A, X, ind)``: reshape to a square matrix, invert, reshape."""
+    if ind <= 0:
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
+    out_shape, in_shape = tuple(A.shape[ind:]), tuple(A.shape[:ind])
+    rows, cols = math.prod(in_shape), math.prod(out_shape)
+    if rows != cols:
+        raise RuntimeError(
+            f"Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), but got "
+            f"{cols} != {rows}"
+        )
+    return _write_out(out, linalg_inv(A.reshape(rows, cols)).reshape(out_shape + in_shape))
+
+
+def linalg_tensorsolve(A: Tensor, B: Tensor, dims=None, *, out=None) -> Tensor:
+    """Solve ``tensordot(A, X, X.ndim) = B``."""
+    if dims is not None:
+        dims = [wrap_dim(d, A.ndim) for d in dims]
+        rest = [d for d in range(A.ndim) if d not in dims]
+        A = A.permute(*(rest + dims))
+    x_shape = tuple(A.shape[B.ndim :])
+    n = B.numel()
+    if math.prod(x_shape) != n:
+        raise RuntimeError(
+            f"Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), "
+            f"but got {math.prod(x_shape)} != {math.prod(A.shape[: B.ndim])}"
+        )
+    return _write_out(out, linalg_solve(A.reshape(n, n), B.reshape(n)).reshape(x_shape))
