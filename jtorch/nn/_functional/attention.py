@@ -85,6 +85,8 @@ def scaled_dot_product_attention(
             f"Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
             f"{attn_mask.dtype} and  query.dtype: {query.dtype} instead."
         )
+    if is_causal and attn_mask is not None:  # torch's documented rule (its no-grad CPU kernel skips the check)
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     gqa = False
     if enable_gqa and query.dim() >= 3 and key.size(-3) != query.size(-3):
         if query.size(-3) % key.size(-3) != 0 or query.size(-3) % value.size(-3) != 0:
@@ -102,7 +104,7 @@ def scaled_dot_product_attention(
                                      else tuple(key.shape[:-2])) + (L, S)  # fmt: skip
         dt = query._data.dtype
         keep = jax.random.bernoulli(next_key(None), 1 - dropout_p, shape).astype(dt)
-        drop = Tensor._wrap(keep / jnp.asarray(1 - dropout_p, dt))
+        drop = Tensor._wrap(keep / jnp.asarray(1 - dropout_p, dt) if dropout_p < 1 else keep)
     statics = (("causal", bool(is_causal)), ("gqa", gqa))
     return apply(
         "ScaledDotProductFlashAttentionForCpuBackward0", _sdpa, [query, key, value, attn_mask, drop, scale], statics

@@ -422,7 +422,8 @@ class TransformerEncoder(Module):
             why = f"{enc_layer}.self_attn.num_heads is odd"
         if enable_nested_tensor and why:
             warnings.warn(
-                f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why}", stacklevel=2
+                f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why}",
+                stacklevel=3,  # past nnx's metaclass __call__, to the caller as in torch
             )
             self.use_nested_tensor = False
 
