@@ -465,6 +465,37 @@ def test_normal_tensor_args_autograd():
         assert outs[0] == outs[1]
 
 
+INPLACE_SAMPLERS = [
+    ("uniform_", ()), ("normal_", ()), ("bernoulli_", (0.5,)), ("exponential_", ()), ("random_", ()),
+    ("random_", (5,)), ("random_", (2, 5)), ("geometric_", (0.5,)), ("log_normal_", ()), ("cauchy_", ()),
+    ("zero_", ()), ("fill_", (2.0,)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("method, args", INPLACE_SAMPLERS, ids=[f"{m}{len(a)}" for m, a in INPLACE_SAMPLERS])
+def test_inplace_overwrite_autograd(method, args):
+    """An in-place fill of a tensor in a graph keeps it in the graph (torch's grad_fn name) with zero gradient."""
+    res = []
+    for T in (torch, jtorch):
+        leaf = T.ones(3, requires_grad=True)
+        x = leaf * 1
+        getattr(x, method)(*args)
+        (x * 2).sum().backward()
+        res.append((x.grad_fn.name().rsplit("::", 1)[-1], x.requires_grad, leaf.grad.tolist()))
+    assert res[1] == res[0]
+
+
+def test_bernoulli_tensor_p_autograd():
+    res = []
+    for T in (torch, jtorch):
+        x = T.ones(3, requires_grad=True) * 1
+        x.bernoulli_(T.full((3,), 0.5))
+        p = T.full((3,), 0.5, requires_grad=True)
+        b = T.bernoulli(p)
+        res.append((x.grad_fn.name(), b.grad_fn.name(), T.poisson(p).grad_fn.name()))
+    assert res[1] == res[0]
+
+
 @covers("manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state")
 def test_seed_api():
     assert jtorch.Generator().initial_seed() == torch.Generator().initial_seed()

@@ -577,9 +577,29 @@ def grad_enabled_leaf(t) -> bool:
     return is_grad_enabled() and t._requires_grad and t._node is None and t._base is None
 
 
+def _overwritten(x, value):
+    """The new values of an in-place fill; ``x`` only carries the autograd edge (its gradient is zero)."""
+    return jax.lax.stop_gradient(jnp.broadcast_to(value, x.shape).astype(x.dtype))
+
+
+def overwrite(self: Tensor, value, name: str) -> Tensor:
+    """Replace the values of ``self`` with a constant or a sample, as torch's fill_/zero_/samplers: no
+    gradient flows to the old values, but a tensor in a graph stays in it (grad_fn ``name``)."""
+    from jtorch._ops.dispatch import apply
+    from jtorch.autograd.grad_mode import is_grad_enabled
+
+    if grad_enabled_leaf(self):
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if self.requires_grad and is_grad_enabled():
+        return self._write(apply(name, _overwritten, [self, value]))
+    arr = value._data if isinstance(value, Tensor) else value
+    self._assign_array(jnp.broadcast_to(jnp.asarray(arr, self._data.dtype), self.shape))
+    return self
+
+
 @tensor_method()
 def zero_(self):
-    return self.fill_(0)
+    return overwrite(self, 0, "ZeroBackward0")
 
 
 @tensor_method()
@@ -592,10 +612,7 @@ def fill_(self, value):
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions."
             )
         return self._write(value.to(self.dtype).expand(self.shape))
-    self._assign_array(jnp.full(self.shape, value, self._data.dtype))
-    if self._base is None and self._node is not None:
-        self._node = None  # a constant fill cuts the history, as torch's FillBackward gives zero grad
-    return self
+    return overwrite(self, value, "FillBackward2")
 
 
 _ = jax  # jax is imported for its side effects on jnp (x64 config happens in jtorch/__init__)

@@ -17,7 +17,7 @@ import numpy as np
 
 from jtorch import _dtype
 from jtorch._ops._util import shape_arg
-from jtorch._ops.creation import _finish, check_size, grad_enabled_leaf
+from jtorch._ops.creation import _finish, check_size, overwrite
 from jtorch._ops.dispatch import apply
 from jtorch._ops.registry import tensor_method, torch_op
 from jtorch._tensor import Tensor
@@ -59,7 +59,12 @@ def _randperm(key, *, n, dtype):
 
 
 def _bernoulli(key, p, *, shape, dtype):
-    return (jax.random.uniform(key, shape, jnp.float64) < p).astype(dtype)
+    # stop_gradient: torch's BernoulliBackward gives the probabilities a zero gradient
+    return jax.lax.stop_gradient((jax.random.uniform(key, shape, jnp.float64) < p).astype(dtype))
+
+
+def _bernoulli_p(key, x, p, *, shape, dtype):
+    return _bernoulli(key, p, shape=shape, dtype=dtype) + jax.lax.stop_gradient(jnp.zeros_like(x, dtype))
 
 
 def _exponential(key, lambd, *, shape, dtype):
@@ -80,7 +85,7 @@ def _cauchy(key, median, sigma, *, shape, dtype):
 
 
 def _poisson(key, rate, *, shape, dtype):
-    return jax.random.poisson(key, rate, shape).astype(dtype)
+    return jax.lax.stop_gradient(jax.random.poisson(key, rate, shape).astype(dtype))  # zero grad, as torch
 
 
 def _multinomial(key, p, *, num_samples, replacement):
@@ -274,12 +279,15 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     if p is None:
         if bool(((input._data < 0) | (input._data > 1)).any()):
             raise RuntimeError(_P_MSG)
-        probs = input.detach()
+        probs = input
     else:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(float(p))}")
         probs = float(p)
-    return _sample("bernoulli", _bernoulli, generator, [probs], shape=tuple(input.shape), dtype=input.dtype.np)
+    name = "BernoulliBackward0" if p is None else "BernoulliBackward1"
+    if p is not None:  # the sample does not depend on input's values; keep the edge for the zero gradient
+        return _sample(name, _bernoulli_p, generator, [input, probs], shape=tuple(input.shape), dtype=input.dtype.np)
+    return _sample(name, _bernoulli, generator, [probs], shape=tuple(input.shape), dtype=input.dtype.np)
 
 
 @torch_op(method=False)
@@ -288,7 +296,7 @@ def poisson(input, generator=None) -> Tensor:
     _require_float(input.dtype, "poisson_cpu", complex_ok=False)
     if bool((input._data < 0).any()):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    return _sample("poisson", _poisson, generator, [input.detach()], shape=tuple(input.shape), dtype=input.dtype.np)
+    return _sample("PoissonBackward0", _poisson, generator, [input], shape=tuple(input.shape), dtype=input.dtype.np)
 
 
 @torch_op()
@@ -322,12 +330,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 # --- in-place samplers --------------------------------------------------------------------------
 
 
-def _fill_random(self: Tensor, sample: Tensor) -> Tensor:
-    """Write a sample into ``self`` (no autograd history, as torch's samplers)."""
-    if grad_enabled_leaf(self):
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    self._assign_array(sample._data)
-    return self
+def _fill_random(self: Tensor, sample: Tensor, name: str) -> Tensor:
+    """Write a sample into ``self``; in a graph it records ``name`` (zero gradient), as torch."""
+    return overwrite(self, sample, name)
 
 
 def _shape_dt(self):
@@ -341,7 +346,9 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None):
         raise RuntimeError(
             f"uniform_ expects to return a [from, to) range, but found from={_fmt(from_)} > to={_fmt(to)}"
         )
-    return _fill_random(self, _sample("uniform_", _uniform, generator, [float(from_), float(to)], **_shape_dt(self)))
+    return _fill_random(
+        self, _sample("uniform_", _uniform, generator, [float(from_), float(to)], **_shape_dt(self)), "UniformBackward0"
+    )
 
 
 @tensor_method()
@@ -349,11 +356,14 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     _require_float(self.dtype, "normal_kernel_cpu")
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(float(std))}")
-    return _fill_random(self, _sample("normal_", _normal, generator, [float(mean), float(std)], **_shape_dt(self)))
+    return _fill_random(
+        self, _sample("normal_", _normal, generator, [float(mean), float(std)], **_shape_dt(self)), "NormalBackward0"
+    )
 
 
 @tensor_method()
 def bernoulli_(self, p=0.5, *, generator=None):
+    bern_name = "BernoulliBackward1" if isinstance(p, Tensor) else "BernoulliBackward2"
     if isinstance(p, Tensor):
         if bool(((p._data < 0) | (p._data > 1)).any()):
             raise RuntimeError(_P_MSG)
@@ -362,7 +372,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(float(p))}")
     else:
         p = float(p)
-    return _fill_random(self, _sample("bernoulli_", _bernoulli, generator, [p], **_shape_dt(self)))
+    return _fill_random(self, _sample("bernoulli_", _bernoulli, generator, [p], **_shape_dt(self)), bern_name)
 
 
 @tensor_method()
@@ -374,13 +384,18 @@ def exponential_(self, lambd=1.0, *, generator=None):
         )
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(float(lambd))}")
-    return _fill_random(self, _sample("exponential_", _exponential, generator, [float(lambd)], **_shape_dt(self)))
+    return _fill_random(
+        self,
+        _sample("exponential_", _exponential, generator, [float(lambd)], **_shape_dt(self)),
+        "ExponentialBackward0",
+    )
 
 
 @tensor_method()
 def random_(self, from_=0, to=None, *, generator=None):
     """random_(to) draws from [0, to); random_(from, to); random_() from [0, 2**mantissa] (floats) or
     [0, max] (integers)."""
+    rand_name = "RandomBackward" + ("0" if to is not None else "1" if from_ else "2")  # torch's overload order
     if to is None:
         if from_:
             from_, to = 0, from_
@@ -394,14 +409,16 @@ def random_(self, from_=0, to=None, *, generator=None):
     if from_ >= to:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={from_} >= to={to}")
     _check_int_bounds(from_, to, self.dtype)
-    return _fill_random(self, _sample("random_", _randint, generator, [from_, to], **_shape_dt(self)))
+    return _fill_random(self, _sample("random_", _randint, generator, [from_, to], **_shape_dt(self)), rand_name)
 
 
 @tensor_method()
 def geometric_(self, p, *, generator=None):
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(float(p))}")
-    return _fill_random(self, _sample("geometric_", _geometric, generator, [float(p)], **_shape_dt(self)))
+    return _fill_random(
+        self, _sample("geometric_", _geometric, generator, [float(p)], **_shape_dt(self)), "GeometricBackward0"
+    )
 
 
 @tensor_method()
@@ -409,9 +426,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
     _require_float(self.dtype, "log_normal_cpu", complex_ok=False)
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(float(std))}")
-    return _fill_random(
-        self, _sample("log_normal_", _log_normal, generator, [float(mean), float(std)], **_shape_dt(self))
-    )
+    sample = _sample("log_normal_", _log_normal, generator, [float(mean), float(std)], **_shape_dt(self))
+    return _fill_random(self, sample, "LogNormalBackward0")
 
 
 @tensor_method()
@@ -423,7 +439,11 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         )
     if not sigma > 0:
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(float(sigma))}")
-    return _fill_random(self, _sample("cauchy_", _cauchy, generator, [float(median), float(sigma)], **_shape_dt(self)))
+    return _fill_random(
+        self,
+        _sample("cauchy_", _cauchy, generator, [float(median), float(sigma)], **_shape_dt(self)),
+        "CauchyBackward0",
+    )
 
 
 # C++ type names torch prints for cauchy_'s dtype message
