@@ -200,6 +200,25 @@ def test_inter_layer_dropout(kind):
     np.testing.assert_array_equal(jm2(jtorch.tensor(x))[0].detach().numpy(), jm2(jtorch.tensor(x))[0].detach().numpy())
 
 
+def test_inter_layer_dropout_statistics():
+    """Mask rate and 1/(1-p) scaling of the dropout between layers, read off a 2-layer ReLU RNN built so
+    layer 0 outputs 2 everywhere and layer 1 copies its (dropped-out) input: out = relu(2 * mask)."""
+    p, H = 0.3, 64
+    m = jtorch.nn.RNN(1, H, num_layers=2, nonlinearity="relu", dropout=p).double()
+    with jtorch.no_grad():
+        for w in m.parameters():
+            w.zero_()
+        m.bias_ih_l0.fill_(2.0)
+        m.weight_ih_l1.copy_(jtorch.eye(H, dtype=jtorch.float64))
+    out = m(jtorch.zeros(5, 4, 1, dtype=jtorch.float64))[0].detach().numpy()
+    zero = out == 0
+    # 1280 Bernoulli(0.3) draws: std of the rate 0.013, so 0.06 is > 4 sigma
+    assert abs(zero.mean() - p) < 0.06
+    np.testing.assert_allclose(out[~zero], 2.0 / (1 - p), rtol=1e-12)
+    m.eval()
+    np.testing.assert_allclose(m(jtorch.zeros(5, 4, 1, dtype=jtorch.float64))[0].detach().numpy(), 2.0, rtol=1e-12)
+
+
 def _raises(fn_t, fn_j, exc):
     with pytest.raises(exc) as et:
         fn_t()

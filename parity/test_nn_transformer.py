@@ -128,6 +128,9 @@ def test_attention_errors():
     _raises(lambda: F[torch].scaled_dot_product_attention(torch.ones(1, 2, 4), torch.ones(1, 3, 3), torch.ones(1, 3, 4)),
             lambda: F[jtorch].scaled_dot_product_attention(jtorch.ones(1, 2, 4), jtorch.ones(1, 3, 3), jtorch.ones(1, 3, 4)),
             RuntimeError)  # fmt: skip
+    _raises(lambda: F[torch].scaled_dot_product_attention(torch.ones(1, 2, 4), torch.ones(1, 3, 4), torch.ones(1, 3, 4), torch.ones(2, 3, dtype=torch.long)),
+            lambda: F[jtorch].scaled_dot_product_attention(jtorch.ones(1, 2, 4), jtorch.ones(1, 3, 4), jtorch.ones(1, 3, 4), jtorch.ones(2, 3, dtype=jtorch.long)),
+            RuntimeError)  # fmt: skip
     q = {T: T.ones(1, 2, 4, requires_grad=True) for T in (torch, jtorch)}
     _raises(lambda: F[torch].scaled_dot_product_attention(q[torch], q[torch], q[torch], torch.ones(2, 2, dtype=torch.bool), is_causal=True),
             lambda: F[jtorch].scaled_dot_product_attention(q[jtorch], q[jtorch], q[jtorch], jtorch.ones(2, 2, dtype=jtorch.bool), is_causal=True),

@@ -53,6 +53,18 @@ def _sdpa(q, k, v, mask, drop, scale, *, causal, gqa):
     return jnp.matmul(w, v)
 
 
+# c10's TypeMeta names, which torch's sdpa error messages print
+_CPP_NAMES = {"Float": "float", "Double": "double", "Long": "long int", "Int": "int", "Short": "short int",
+              "Char": "signed char", "Byte": "unsigned char", "Bool": "bool", "Half": "c10::Half",
+              "BFloat16": "c10::BFloat16", "ComplexFloat": "c10::complex<float>",
+              "ComplexDouble": "c10::complex<double>"}  # fmt: skip
+
+
+def _cpp_name(dt) -> str:
+    n = _dtype.type_name(dt)
+    return _CPP_NAMES.get(n, n.lower())
+
+
 def scaled_dot_product_attention(
     query: Tensor,
     key: Tensor,
@@ -65,10 +77,10 @@ def scaled_dot_product_attention(
 ) -> Tensor:
     """``softmax(q k^T * scale + mask) v`` over the last two dims; ``attn_mask`` bool (True = attend) or additive."""
     if not (query.dtype == key.dtype == value.dtype):
-        n = {d: _dtype.type_name(d).lower() for d in (query.dtype, key.dtype, value.dtype)}
         raise RuntimeError(
             "Expected query, key, and value to have the same dtype, but got query.dtype: "
-            f"{n[query.dtype]} key.dtype: {n[key.dtype]} and value.dtype: {n[value.dtype]} instead."
+            f"{_cpp_name(query.dtype)} key.dtype: {_cpp_name(key.dtype)} and value.dtype: {_cpp_name(value.dtype)} "
+            "instead."
         )
     if query.dim() < 2 or key.dim() < 2 or value.dim() < 2:
         raise RuntimeError(
@@ -83,7 +95,7 @@ def scaled_dot_product_attention(
     if attn_mask is not None and attn_mask.dtype != jtorch.bool and attn_mask.dtype != query.dtype:
         raise RuntimeError(
             f"Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: "
-            f"{attn_mask.dtype} and  query.dtype: {query.dtype} instead."
+            f"{_cpp_name(attn_mask.dtype)} and  query.dtype: {_cpp_name(query.dtype)} instead."
         )
     if is_causal and attn_mask is not None:  # torch's documented rule (its no-grad CPU kernel skips the check)
         raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
