@@ -9,7 +9,6 @@ in-place forms are attached from ``jtorch._ops`` (one definition each).
 
 from __future__ import annotations
 
-import numbers
 import weakref
 
 import jax
@@ -46,18 +45,10 @@ class Tensor:
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        # torch.Tensor(2, 3) / torch.Tensor([1, 2]) legacy constructors build float tensors.
-        if not args and not kwargs:
-            self._arr = jnp.zeros((0,), _dtype.get_default_dtype().np)
-            return
-        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
-            from jtorch._ops.creation import tensor as _tensor_fn
+        # torch.Tensor(2, 3) / torch.Tensor([1, 2]) legacy constructors build default-dtype tensors.
+        from jtorch._ops.creation import legacy_construct
 
-            src = args[0]
-            self._arr = _tensor_fn(src, dtype=_dtype.get_default_dtype() if not isinstance(src, Tensor) else src.dtype)._data
-            return
-        shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
-        self._arr = jnp.zeros(tuple(int(s) for s in shape), _dtype.get_default_dtype().np)
+        self._arr = legacy_construct(_dtype.get_default_dtype(), args, kwargs.get("device"), typed=False)._data
 
     @classmethod
     def _wrap(cls, arr) -> Tensor:
