@@ -525,20 +525,44 @@ class _LegacyTensorType(type):
         return f"<class 'torch.{cls.__name__}'>"
 
 
+_C_TYPES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16", "int64": "long int",
+    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool",
+}  # fmt: skip
+
+
+def _options(d: _dtype.dtype) -> str:
+    return (
+        f"TensorOptions(dtype={_C_TYPES.get(d.name, d.name)}, device=cpu, layout=Strided, requires_grad=false "
+        "(default), pinned_memory=false (default), memory_format=(nullopt))"
+    )
+
+
+def legacy_construct(d: _dtype.dtype, args: tuple, device=None, typed: bool = True) -> Tensor:
+    """The legacy constructors ``torch.Tensor(...)`` / ``torch.FloatTensor(...)``: sizes give zeros
+    (uninitialised in torch), a sequence gives data, nothing gives an empty tensor. A tensor argument
+    gives its values (torch aliases its storage; here it is a copy) and must match a typed constructor's dtype."""
+    from jtorch._size import Size
+
+    if not args:
+        return tensor([], dtype=d, device=device)
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        src = args[0]
+        if typed and src.dtype is not d:
+            raise TypeError(f"expected {_options(d)} (got {_options(src.dtype)})")
+        return Tensor._wrap(src._data)
+    if len(args) == 1 and not isinstance(args[0], (numbers.Integral, Size)):
+        if isinstance(args[0], numbers.Number):
+            raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+        return tensor(args[0], dtype=d, device=device)
+    return _filled(0, args, d, device, False)
+
+
 def legacy_type(d: _dtype.dtype) -> type:
-    """``torch.FloatTensor(2, 3)`` (uninitialised in torch, zeros here), ``torch.FloatTensor([1, 2])``
-    (data), ``torch.FloatTensor()`` (empty); instances are plain Tensors of dtype ``d``."""
+    """``torch.FloatTensor(2, 3)``, ``torch.FloatTensor([1, 2])``, ``torch.FloatTensor()``: plain Tensors of ``d``."""
 
     def __new__(cls, *args, device=None):
-        from jtorch._size import Size
-
-        if not args:
-            return tensor([], dtype=d, device=device)
-        if len(args) == 1 and not isinstance(args[0], (numbers.Integral, Size)):
-            if isinstance(args[0], numbers.Number):
-                raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
-            return tensor(args[0], dtype=d, device=device)
-        return _filled(0, args, d, device, False)
+        return legacy_construct(d, args, device)
 
     return _LegacyTensorType(
         d._legacy, (), {"__new__": __new__, "dtype": d, "_jtorch_dtype": d, "__module__": "jtorch"}
