@@ -591,3 +591,23 @@ def test_inplace_under_no_grad_keeps_history():
         (y * y).sum().backward()
         res.append(x.grad)
     same(res[0], res[1])
+
+
+@covers("autograd.detect_anomaly", "autograd.set_detect_anomaly")
+def test_detect_anomaly_nan_error():
+    for T in (torch, jtorch):
+        with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+            ctx = T.autograd.detect_anomaly()
+        with ctx:
+            y = T.tensor([-1.0, 1.0], requires_grad=True)
+            with pytest.raises(
+                RuntimeError, match=r"^Function 'SqrtBackward0' returned nan values in its 0th output\.$"
+            ):
+                y.sqrt().sum().backward()
+        y.sqrt().sum().backward()  # outside: NaN gradients pass silently
+        assert bool(y.grad.isnan().any())
+        with T.autograd.set_detect_anomaly(True):
+            with pytest.raises(RuntimeError, match="returned nan values"):
+                T.tensor([-1.0], requires_grad=True).sqrt().sum().backward()
+        with T.autograd.set_detect_anomaly(True, check_nan=False):
+            T.tensor([-1.0], requires_grad=True).sqrt().sum().backward()

@@ -6,11 +6,13 @@ import jax.numpy as jnp
 
 from jtorch.autograd.function import Function, FunctionCtx, once_differentiable
 from jtorch.autograd.grad_mode import (
+    detect_anomaly,
     enable_grad,
     inference_mode,
     is_grad_enabled,
     is_inference_mode_enabled,
     no_grad,
+    set_detect_anomaly,
     set_grad_enabled,
 )
 from jtorch.autograd.graph import Node
@@ -28,6 +30,8 @@ __all__ = [
     "no_grad",
     "once_differentiable",
     "set_grad_enabled",
+    "detect_anomaly",
+    "set_detect_anomaly",
 ]
 
 

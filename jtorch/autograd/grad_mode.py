@@ -6,6 +6,7 @@ import functools
 import inspect
 import sys
 import threading
+import warnings
 
 _state = threading.local()
 
@@ -151,3 +152,56 @@ class inference_mode(_DecoratorContextManager):
 
     def clone(self):
         return type(self)(self.mode)
+
+
+# --- anomaly detection (torch.autograd.anomaly_mode): process-wide, as in torch -------------------
+
+_anomaly = {"enabled": False, "check_nan": True}
+
+
+def is_anomaly_enabled() -> bool:
+    return _anomaly["enabled"]
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    return _anomaly["enabled"] and _anomaly["check_nan"]
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    _anomaly["enabled"], _anomaly["check_nan"] = bool(enabled), bool(check_nan)
+
+
+class detect_anomaly:
+    """While active, backward raises when a node returns NaN gradients (checked eagerly only:
+    under ``jax.jit`` the values are not known). jtorch records no forward traceback."""
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self.prev = is_anomaly_enabled()
+        self.check_nan = check_nan
+        self.prev_check_nan = _anomaly["check_nan"]
+        warnings.warn(
+            "Anomaly Detection has been enabled. This mode will increase the runtime and should only be enabled for "
+            "debugging.",
+            stacklevel=2,
+        )
+
+    def __enter__(self) -> None:
+        set_anomaly_enabled(True, self.check_nan)
+
+    def __exit__(self, *args: object) -> None:
+        set_anomaly_enabled(self.prev, self.prev_check_nan)
+
+
+class set_detect_anomaly:
+    """Turn anomaly detection on or off, as a call or as a context manager (restores on exit)."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = is_anomaly_enabled()
+        self.prev_check_nan = _anomaly["check_nan"]
+        set_anomaly_enabled(mode, check_nan)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *args: object) -> None:
+        set_anomaly_enabled(self.prev, self.prev_check_nan)

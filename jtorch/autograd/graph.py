@@ -198,6 +198,16 @@ def _run_tensor_pre_hooks(node, grads):
     return grads
 
 
+def _check_nan(node, in_grads) -> None:
+    """Anomaly mode: torch's error when a node's backward produced NaN (eager values only)."""
+    for i, g in enumerate(in_grads):
+        arr = getattr(g, "_data", g)
+        if arr is None or isinstance(arr, jax.core.Tracer) or not jnp.issubdtype(arr.dtype, jnp.inexact):
+            continue
+        if bool(jnp.any(jnp.isnan(arr))):
+            raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+
+
 def _dependencies(roots) -> dict:
     """How many gradient contributions (incoming edges) each reachable node waits for."""
     deps: dict = {}
@@ -287,6 +297,8 @@ def run_backward(
                 in_grads = node.apply(grads, create_graph)
                 if not retain_graph:
                     node._release()
+                if grad_mode._anomaly["enabled"] and grad_mode._anomaly["check_nan"]:
+                    _check_nan(node, in_grads)
             else:
                 in_grads = [None] * len(node.edges)
             if node._hooks:
