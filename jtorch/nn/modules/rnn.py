@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
 import warnings
 
 import jax
@@ -31,6 +33,14 @@ _GRAD_NAMES = {"LSTM": "MkldnnRnnLayerBackward0", "GRU": "StackBackward0"}
 
 def _apply_permutation(tensor: Tensor, permutation: Tensor, dim: int = 1) -> Tensor:
     return tensor.index_select(dim, permutation)
+
+
+def _init_caller_stacklevel() -> int:
+    """``stacklevel`` naming the code that constructed the module, past flax NNX's metaclass frames."""
+    f, level = sys._getframe(2), 2  # the __init__ calling this, then its callers
+    while f is not None and f"{os.sep}flax{os.sep}" in f.f_code.co_filename:
+        f, level = f.f_back, level + 1
+    return level
 
 
 class RNNBase(Module):
@@ -74,7 +84,7 @@ class RNNBase(Module):
             warnings.warn(
                 "dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects "
                 f"num_layers greater than 1, but got dropout={dropout} and num_layers={num_layers}",
-                stacklevel=2,
+                stacklevel=_init_caller_stacklevel(),
             )
         if not isinstance(bias, bool):
             raise TypeError(f"bias should be of type bool, got: {type(bias).__name__}")

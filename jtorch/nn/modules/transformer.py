@@ -22,6 +22,7 @@ from jtorch.nn.modules.container import ModuleList
 from jtorch.nn.modules.dropout import Dropout
 from jtorch.nn.modules.linear import Linear, NonDynamicallyQuantizableLinear
 from jtorch.nn.modules.module import Module
+from jtorch.nn.modules.rnn import _init_caller_stacklevel
 from jtorch.nn.parameter import Parameter
 
 __all__ = [
@@ -423,7 +424,7 @@ class TransformerEncoder(Module):
         if enable_nested_tensor and why:
             warnings.warn(
                 f"enable_nested_tensor is True, but self.use_nested_tensor is False because {why}",
-                stacklevel=3,  # past nnx's metaclass __call__, to the caller as in torch
+                stacklevel=_init_caller_stacklevel(),
             )
             self.use_nested_tensor = False
 
