@@ -737,6 +737,23 @@ OPS = [
         covers=("linalg.tensorsolve",),
     ),
     OpInfo(
+        "linalg.lu_solve",
+        lambda T, a, b: (
+            [
+                T.linalg.lu_solve(*T.linalg.lu_factor(a), b, left=left, adjoint=adj)
+                for left, adj in ((True, False), (True, True))
+            ]
+            + [T.linalg.lu_solve(*T.linalg.lu_factor(a), b.mT, left=False, adjoint=adj) for adj in (False, True)]
+        ),
+        lambda rng, dt: [
+            S(randn(rng, (3, 3), dt), randn(rng, (3, 2), dt)),
+            S(randn(rng, (2, 3, 3), dt), randn(rng, (3, 2), dt)),
+        ],
+        tols=LINALG_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("linalg.lu_solve",),
+    ),
+    OpInfo(
         "linalg.diagonal",
         lambda T, a: T.linalg.diagonal(a, offset=1),
         shapes(((2, 3, 4),)),

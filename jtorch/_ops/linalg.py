@@ -1490,3 +1490,40 @@ def linalg_tensorsolve(A: Tensor, B: Tensor, dims=None, *, out=None) -> Tensor:
             f"but got {math.prod(x_shape)} != {math.prod(A.shape[: B.ndim])}"
         )
     return _write_out(out, linalg_solve(A.reshape(n, n), B.reshape(n)).reshape(x_shape))
+
+
+def _lu_solve(lu, piv, b, *, left, adjoint):
+    def mH(x):
+        return jnp.conj(jnp.swapaxes(x, -1, -2))
+
+    if not left:  # X A = B <=> A^H X^H = B^H ;  X A^H = B <=> A X^H = B^H
+        return mH(_lu_solve(lu, piv, mH(b), left=True, adjoint=not adjoint))
+    n = lu.shape[-1]
+    bshape = jnp.broadcast_shapes(lu.shape[:-2], b.shape[:-2])
+    lu = jnp.broadcast_to(lu, bshape + lu.shape[-2:])
+    b = jnp.broadcast_to(b, bshape + b.shape[-2:])
+    perm = jax.lax.linalg.lu_pivots_to_permutation(jnp.broadcast_to(piv, bshape + piv.shape[-1:]) - 1, n)
+    solve = jax.scipy.linalg.solve_triangular
+    if not adjoint:  # A = P L U:  X = U^-1 L^-1 P^T B
+        pb = jnp.take_along_axis(b, perm[..., :, None], axis=-2)
+        return solve(lu, solve(lu, pb, lower=True, unit_diagonal=True), lower=False)
+    # A^H = U^H L^H P^T:  X = P L^-H U^-H B
+    y = solve(lu, solve(lu, b, lower=False, trans="C"), lower=True, unit_diagonal=True, trans="C")
+    inv = jnp.argsort(perm, axis=-1)
+    return jnp.take_along_axis(y, inv[..., :, None], axis=-2)
+
+
+def linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True, adjoint: bool = False, out=None):
+    """Solve with a factorisation from ``lu_factor`` (``A X = B``, or ``X A = B`` / ``A^H`` variants)."""
+    _check_matrix("linalg.lu_solve", LU, square=True)
+    if B.ndim < 2:
+        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 dimensions.")
+    n = LU.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(
+            f"linalg.lu_solve: Incompatible shapes of A and B for the equation {'AX = B' if left else 'XA = B'} "
+            f"({n}x{n} and {B.shape[-2]}x{B.shape[-1]})"
+        )
+    _scalar_type(LU, B)
+    statics = (("left", bool(left)), ("adjoint", bool(adjoint)))
+    return _write_out(out, apply("LinalgLuSolveBackward0", _lu_solve, [LU, pivots, B], statics))
