@@ -36,7 +36,7 @@ def num(rng, shape, dtype):
         return np.asarray(rng.random(shape) > 0.5)
     if dt.kind in "iu":
         return np.asarray(rng.integers(-6 if dt.kind == "i" else 0, 7, shape)).astype(dt)
-    return randn(rng, shape, dt)
+    return np.asarray(randn(rng, shape, dt))
 
 
 def pos(rng, shape, dtype):
@@ -775,3 +775,71 @@ OPS = [
     ),
 ]
 OPS = [op for op in OPS if op.dtypes]
+
+# --- complex -------------------------------------------------------------------------------------
+
+C = ("complex64", "complex128")
+
+
+def _nd(samples):
+    """Samples without 0-d inputs: opinfo's complex cotangent for a 0-d output is a numpy scalar,
+    which torch.from_numpy rejects (a harness limitation, reported)."""
+    return lambda rng, dtype: [s for s in samples(rng, dtype) if s.args[0].ndim > 0]
+
+
+def _mat(x):
+    """Materialise torch's lazy conjugate view (``numpy()`` refuses the conj bit) the same way in both."""
+    return x * 1
+
+
+OPS += [
+    OpInfo(
+        "conj",
+        lambda T, x: (_mat(T.conj(x)), _mat(x.conj())),
+        _nd(unary_samples()),
+        C + F,
+        True,
+        ("conj", "Tensor.conj"),
+    ),
+    OpInfo(
+        "conj_physical",
+        lambda T, x: (T.conj_physical(x), x.conj_physical(), x.clone().conj_physical_()),
+        _nd(unary_samples()),
+        C + F,
+        True,
+        ("conj_physical", "Tensor.conj_physical", "Tensor.conj_physical_"),
+    ),
+    OpInfo(
+        "angle",
+        lambda T, x: (T.angle(x), x.angle()),
+        unary_samples(nonzero),
+        C + FI,
+        True,
+        ("angle", "Tensor.angle"),
+        _tols(LOOSE),
+    ),
+    OpInfo(
+        "angle_", lambda T, x: x.clone().angle_(), unary_samples(nonzero), F, True, (), LOOSE
+    ),  # torch has no angle_
+    OpInfo("polar", lambda T, a, b: T.polar(a, b), binary_samples(pos, num, scalars=()), F, True, ("polar",), LOOSE),
+    OpInfo("complex", lambda T, a, b: T.complex(a, b), binary_samples(num, scalars=()), F, True, ("complex",)),
+    OpInfo("real_imag_complex", lambda T, x: (T.real(x), x.real, T.imag(x), x.imag), unary_samples(), C, True, ()),
+    OpInfo(
+        "complex_arith",
+        lambda T, x, y: (x + y, x * y, x / y, x - y),
+        binary_samples(nonzero, scalars=(2.5, 1j)),
+        C,
+        True,
+        (),
+        LOOSE,
+    ),
+    OpInfo(
+        "complex_unary",
+        lambda T, x: (T.exp(x), T.abs(x), T.sqrt(x), T.sgn(x)),
+        _nd(unary_samples(nonzero)),
+        C,
+        True,
+        (),
+        LOOSE,
+    ),
+]

@@ -670,6 +670,10 @@ def square(input):
 
 
 def _sign(a):
+    if jnp.iscomplexobj(a):
+        # x / |x| (0 at 0), differentiable as torch's sgn is; jnp.sign has a zero derivative
+        nz = a != 0
+        return jnp.where(nz, a / jnp.where(nz, jnp.abs(a), 1), 0)
     return a if a.dtype == jnp.bool_ else jnp.sign(a)
 
 
@@ -882,11 +886,18 @@ Tensor.imag = property(imag, _set_imag)
 
 conj = unary("conj", jnp.conj, "ConjBackward0", float_result=False, inplace=False)
 conj_physical = unary("conj_physical", jnp.conj, "ConjPhysicalBackward0", float_result=False)
-angle = unary("angle", jnp.angle, "AngleBackward0")
+
+
+def _angle(a):
+    # keeps float32 for float32 input (jnp.angle's pi constant would not)
+    return jnp.angle(a).astype(jnp.real(a).dtype)
+
+
+angle = unary("angle", _angle, "AngleBackward0", inplace=False)
 
 
 def _polar(a, b):
-    return a * jnp.exp(1j * b)
+    return jax.lax.complex(a * jnp.cos(b), a * jnp.sin(b))  # ATen: abs * cos(angle) + i abs * sin(angle)
 
 
 @torch_op(method=False)
@@ -895,7 +906,7 @@ def polar(abs, angle):
 
 
 def _complex(a, b):
-    return jax.lax.complex(a, b)
+    return jax.lax.complex(*jnp.broadcast_arrays(a, b))
 
 
 @torch_op(method=False)
