@@ -71,7 +71,20 @@ class SummaryWriter(tensorboardX.SummaryWriter):
         self._get_file_writer().add_summary(summary, global_step, walltime)
 
     def add_scalars(self, main_tag, tag_scalar_dict, global_step=None, walltime=None):
-        return super().add_scalars(main_tag, _np(tag_scalar_dict), global_step, walltime)
+        # torch writes each series to the run <log_dir>/<main_tag, '/' as '_'>_<tag>; tensorboardX nests
+        # <log_dir>/<main_tag>/<tag>, which TensorBoard shows as different runs.
+        import time
+
+        from tensorboardX.summary import scalar
+        from tensorboardX.writer import FileWriter
+
+        walltime = time.time() if walltime is None else walltime
+        fw_logdir = self._get_file_writer().get_logdir()
+        for tag, value in _np(tag_scalar_dict).items():
+            fw_tag = fw_logdir + "/" + main_tag.replace("/", "_") + "_" + tag
+            if fw_tag not in self.all_writers:
+                self.all_writers[fw_tag] = FileWriter(fw_tag, self._max_queue, self._flush_secs, self._filename_suffix)
+            self.all_writers[fw_tag].add_summary(scalar(main_tag, value), global_step, walltime)
 
     def add_tensor(self, tag, tensor, global_step=None, walltime=None):
         arr = np.asarray(_np(tensor))
