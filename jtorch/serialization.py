@@ -166,9 +166,13 @@ class _TensorArgs:
 
 
 def _open_for_write(f):
+    """A path is written to a temporary file in the same folder and renamed over the target when
+    complete, so a crash mid-save never leaves a half-written file where a good one was."""
     if isinstance(f, (str, os.PathLike)):
-        return open(f, "wb"), True, os.path.splitext(os.path.basename(os.fspath(f)))[0] or "archive"
-    return f, False, "archive"
+        path = os.fspath(f)
+        tmp = f"{path}.tmp-{os.getpid()}"
+        return open(tmp, "wb"), (tmp, path), os.path.splitext(os.path.basename(path))[0] or "archive"
+    return f, None, "archive"
 
 
 def _write_entry(zf: zipfile.ZipFile, name: str, data: bytes, align: int = 64) -> None:
@@ -191,7 +195,7 @@ def save(obj: Any, f, pickle_module=pickle, pickle_protocol: int = DEFAULT_PROTO
     buf = io.BytesIO()
     pickler = _Pickler(buf, pickle_protocol)
     pickler.dump(obj)
-    fh, close, name = _open_for_write(f)
+    fh, rename, name = _open_for_write(f)
     try:
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED) as zf:
             _write_entry(zf, f"{name}/data.pkl", buf.getvalue(), align=0)
@@ -204,9 +208,16 @@ def save(obj: Any, f, pickle_module=pickle, pickle_protocol: int = DEFAULT_PROTO
                 _write_entry(zf, f"{name}/data/{ref.key}", arr.tobytes())
             _write_entry(zf, f"{name}/version", b"3\n", align=0)
             _write_entry(zf, f"{name}/.data/serialization_id", os.urandom(20).hex().encode(), align=0)
-    finally:
-        if close:
+    except BaseException:
+        if rename:
             fh.close()
+            os.unlink(rename[0])
+        raise
+    if rename:
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        os.replace(*rename)
 
 
 # --- loading ------------------------------------------------------------------------------------
@@ -466,7 +477,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only: bool | None 
     magic = fobj.read(4)
     fobj.seek(start)
     if magic[:2] == b"PK":
-        return _load_zip(zipfile.ZipFile(fobj), weights_only, map_location, **pickle_load_args)
+        try:
+            zf = zipfile.ZipFile(fobj)
+        except zipfile.BadZipFile as e:
+            raise RuntimeError(
+                "PytorchStreamReader failed reading zip archive: failed finding central directory (the file is truncated or corrupted)"
+            ) from e
+        return _load_zip(zf, weights_only, map_location, **pickle_load_args)
     return _load_legacy(fobj, weights_only, map_location, **pickle_load_args)
 
 

@@ -156,6 +156,44 @@ def test_mmap_and_legacy_format(tmp_path):
         jtorch.load(io.BytesIO(b""), mmap=True)
 
 
-def test_corrupt_file_raises():
-    with pytest.raises(Exception):
+def test_corrupt_and_truncated_files_raise_like_torch(tmp_path):
+    with pytest.raises(pickle.UnpicklingError):
+        torch.load(io.BytesIO(b"not a checkpoint"))
+    with pytest.raises(pickle.UnpicklingError):
         jtorch.load(io.BytesIO(b"not a checkpoint"))
+    buf = io.BytesIO()
+    jtorch.save({"w": jtorch.ones(100)}, buf)
+    truncated = buf.getvalue()[:-200]
+    with pytest.raises(RuntimeError, match="failed finding central directory"):
+        torch.load(io.BytesIO(truncated))
+    with pytest.raises(RuntimeError, match="failed finding central directory"):
+        jtorch.load(io.BytesIO(truncated))
+
+
+def test_malicious_pickle_is_refused_and_never_run(tmp_path):
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            import os
+
+            return (os.system, (f"touch {marker}",))
+
+    torch.save({"x": Evil()}, tmp_path / "evil.pt")
+    with pytest.raises(pickle.UnpicklingError, match="Unsupported global: GLOBAL posix.system"):
+        jtorch.load(tmp_path / "evil.pt")
+    assert not marker.exists()
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path):
+    path = tmp_path / "ckpt.pt"
+    jtorch.save({"step": 1}, path)
+
+    class Unpicklable:
+        def __reduce__(self):
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        jtorch.save({"step": 2, "bad": Unpicklable()}, path)
+    assert jtorch.load(path) == {"step": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt.pt"]
