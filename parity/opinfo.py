@@ -173,9 +173,9 @@ def check_op(op: OpInfo, seed: int = 0):
             cot_rng = np.random.default_rng(seed + 1)
             t_loss, j_loss = 0, 0
             for to, jo in zip(t_flat, j_flat):
-                c = cot_rng.standard_normal(tuple(to.shape)).astype(_np(to).dtype)
+                c = np.asarray(cot_rng.standard_normal(tuple(to.shape))).astype(_np(to).dtype)
                 if to.is_complex():
-                    c = c + 1j * cot_rng.standard_normal(tuple(to.shape)).astype(c.dtype)
+                    c = np.asarray(c + 1j * cot_rng.standard_normal(tuple(to.shape)).astype(c.dtype))
                     t_loss = t_loss + (to * torch.from_numpy(c).to(to.dtype)).real.sum()
                     j_loss = j_loss + (jo * jtorch.from_numpy(c).to(jo.dtype)).real.sum()
                 else:
