@@ -84,6 +84,8 @@ def test_recurrent_layer(spec, dtype):
         jh = tuple(j_in[1:]) if len(hs) == 2 else j_in[1]
         t_out, j_out = tm(tx, th), jm(jx, jh)
     assert_same(t_out, j_out, rtol, atol, "forward")
+    t_h, j_h = (t_out[1][0], j_out[1][0]) if isinstance(t_out[1], tuple) else (t_out[1], j_out[1])
+    assert j_h.grad_fn.name() == t_h.grad_fn.name()
     _sum_all(t_out).backward()
     _sum_all(j_out).backward()
     _check_grads(tm, jm, t_in, j_in, rtol, atol)
@@ -177,6 +179,8 @@ def test_cell(cell, batched, dtype):
     jh = tuple(h[1] for h in hs) if n_state == 2 else hs[0][1]
     t_out, j_out = tm(tx, th), jm(jx, jh)
     assert_same(t_out, j_out, rtol, atol, "forward")
+    t0, j0 = (t_out[0], j_out[0]) if n_state == 2 else (t_out, j_out)
+    assert j0.grad_fn.name() == t0.grad_fn.name()
     _sum_all(t_out).backward()
     _sum_all(j_out).backward()
     _check_grads(tm, jm, [tx] + [h[0] for h in hs], [jx] + [h[1] for h in hs], rtol, atol)

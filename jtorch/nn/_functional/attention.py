@@ -118,9 +118,10 @@ def scaled_dot_product_attention(
         keep = jax.random.bernoulli(next_key(None), 1 - dropout_p, shape).astype(dt)
         drop = Tensor._wrap(keep / jnp.asarray(1 - dropout_p, dt) if dropout_p < 1 else keep)
     statics = (("causal", bool(is_causal)), ("gqa", gqa))
-    return apply(
-        "ScaledDotProductFlashAttentionForCpuBackward0", _sdpa, [query, key, value, attn_mask, drop, scale], statics
-    )
+    # torch's grad_fn: its CPU flash kernel for 4-D inputs without mask or dropout, else the math path's view
+    flash = query.dim() == 4 and attn_mask is None and drop is None
+    name = "ScaledDotProductFlashAttentionForCpuBackward0" if flash else "UnsafeViewBackward0"
+    return apply(name, _sdpa, [query, key, value, attn_mask, drop, scale], statics)
 
 
 def _in_projection_packed(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tensor | None = None) -> list[Tensor]:

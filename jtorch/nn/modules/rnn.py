@@ -28,7 +28,14 @@ from jtorch.nn.utils.rnn import PackedSequence, _np_long, _packed_index, _packed
 
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
-_GRAD_NAMES = {"LSTM": "MkldnnRnnLayerBackward0", "GRU": "StackBackward0"}
+# grad_fn of a cell's (first) output in torch; a whole layer is one node named StackBackward0, the
+# name torch gives h_n (its output's name varies with the oneDNN/cat/transpose path taken).
+_CELL_GRAD_NAMES = {
+    "RNN_TANH": "TanhBackward0",
+    "RNN_RELU": "ReluBackward0",
+    "GRU": "AddBackward0",
+    "LSTM": "MulBackward0",
+}
 
 
 def _apply_permutation(tensor: Tensor, permutation: Tensor, dim: int = 1) -> Tensor:
@@ -310,8 +317,7 @@ class RNNBase(Module):
             ("has_bias", bool(self.bias)),
             ("has_proj", self.proj_size > 0),
         )
-        grad_name = _GRAD_NAMES.get(self.mode, "StackBackward0")
-        res = apply(grad_name, _rnn, [x, h0, c0, lengths, masks, *self._flat_weights], statics)
+        res = apply("StackBackward0", _rnn, [x, h0, c0, lengths, masks, *self._flat_weights], statics)
         out, hidden = res[0], (res[1], res[2]) if lstm else res[1]
         if batch_sizes is not None:  # padded (T, B, H) -> packed (N, H)
             T, B = out.shape[0], out.shape[1]
@@ -405,7 +411,7 @@ class RNNCellBase(Module):
                     f"hidden{k} has inconsistent hidden_size: got {t.size(1)}, expected {self.hidden_size}"
                 )
         args = [input, h, c, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh]
-        return apply(f"{mode}CellBackward0", _rnn_cell, args, (("mode", mode),))
+        return apply(_CELL_GRAD_NAMES[mode], _rnn_cell, args, (("mode", mode),))
 
 
 class RNNCell(RNNCellBase):
