@@ -293,3 +293,23 @@ def test_generate_square_subsequent_mask_and_errors():
             lambda: m[jtorch](jtorch.ones(5, 2, 4), jtorch.ones(5, 3, 4)), RuntimeError)  # fmt: skip
     _raises(lambda: m[torch](torch.ones(5, 2, 4), torch.ones(5, 2, 3)),
             lambda: m[jtorch](jtorch.ones(5, 2, 4), jtorch.ones(5, 2, 3)), RuntimeError)  # fmt: skip
+
+
+@needs_layer_norm
+def test_encoder_nested_path_zeros_padding():
+    """In inference (eval, no grad, batch_first) torch's encoder runs on nested tensors: padded positions
+    of the output are 0 before the final norm. Not left-aligned masks (or grad enabled) keep the dense path."""
+    tm, jm = _pair(lambda T: T.nn.TransformerEncoder(T.nn.TransformerEncoderLayer(4, 2, 8, 0.0, batch_first=True), 2,
+                                                     norm=T.nn.LayerNorm(4)), "float64")  # fmt: skip
+    tm.eval()
+    jm.eval()
+    x = np.random.default_rng(3).standard_normal((2, 3, 4))
+    for kpm in ([[0, 0, 1], [0, 0, 0]], [[0, 1, 0], [0, 0, 0]]):
+        with torch.no_grad():
+            t_out = tm(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm, dtype=torch.bool))
+        with jtorch.no_grad():
+            j_out = jm(jtorch.tensor(x), src_key_padding_mask=jtorch.tensor(kpm, dtype=jtorch.bool))
+        assert_same(t_out, j_out, *LAYER_TOLS["float64"], f"no_grad {kpm}")
+        t_g = tm(torch.tensor(x), src_key_padding_mask=torch.tensor(kpm, dtype=torch.bool))
+        j_g = jm(jtorch.tensor(x), src_key_padding_mask=jtorch.tensor(kpm, dtype=jtorch.bool))
+        assert_same(t_g, j_g, *LAYER_TOLS["float64"], f"grad enabled {kpm}")

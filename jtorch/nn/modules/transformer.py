@@ -4,7 +4,8 @@ torch keeps ``MultiheadAttention`` in ``activation.py``; it lives here (and is e
 ``jtorch.nn``) so the attention stack is in one file. torch's inference "fast paths"
 (``_transformer_encoder_layer_fwd``, nested tensors) are fused kernels computing the same function;
 jtorch always runs the reference path, so ``enable_nested_tensor`` is accepted (with torch's
-warning when it could not be used) but outputs are never nested tensors.
+warning when it could not be used) but outputs are never nested tensors; where torch's encoder
+would go through nested tensors its padded positions come back as zeros, and so do jtorch's.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Callable
+
+import jax
 
 import jtorch
 from jtorch._tensor import Tensor
@@ -445,9 +448,37 @@ class TransformerEncoder(Module):
         is_causal = _detect_is_causal_mask(mask, is_causal, seq_len)
         for mod in self.layers:
             output = mod(output, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask)
+        if self._nested_fast_path(src, mask, src_key_padding_mask):
+            # torch runs this case on nested tensors and pads back with zeros: padded positions read 0
+            output = output.masked_fill(src_key_padding_mask.isinf().unsqueeze(-1), 0.0)
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+    def _nested_fast_path(self, src: Tensor, mask: Tensor | None, key_padding_mask: Tensor | None) -> bool:
+        """Whether torch would take its nested-tensor ("sparsity") path, whose output is 0 at padded positions."""
+        first = self.layers[0]
+        if not getattr(self, "use_nested_tensor", False) or first.training or src.dim() != 3:
+            return False
+        if key_padding_mask is None or mask is not None:
+            return False
+        if getattr(self, "mask_check", True):
+            if isinstance(key_padding_mask._data, jax.core.Tracer):
+                return False  # torch skips this path too when compiling with mask_check
+            keep = ~key_padding_mask.isinf() if key_padding_mask.dtype.is_floating_point else ~key_padding_mask
+            if not _left_aligned(keep):
+                return False
+        sa = first.self_attn
+        params = (src, sa.in_proj_weight, sa.in_proj_bias, sa.out_proj.weight, sa.out_proj.bias, first.norm1.weight,
+                  first.norm1.bias, first.norm2.weight, first.norm2.bias, first.linear1.weight, first.linear1.bias,
+                  first.linear2.weight, first.linear2.bias)  # fmt: skip
+        return not (jtorch.is_grad_enabled() and any(t is not None and t.requires_grad for t in params))
+
+
+def _left_aligned(keep: Tensor) -> bool:
+    """torch's ``_nested_tensor_from_mask_left_aligned``: every row of ``keep`` is ones then zeros."""
+    k = keep.numpy().astype(bool)
+    return bool((k[:, 1:] <= k[:, :-1]).all())
 
 
 class TransformerDecoder(Module):
