@@ -14,14 +14,25 @@ from __future__ import annotations
 import io
 import os
 import socket
+import sys
 import wave
 from datetime import datetime
 
 import numpy as np
-import tensorboardX
-from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata
-from tensorboardX.proto.tensor_pb2 import TensorProto
-from tensorboardX.proto.tensor_shape_pb2 import TensorShapeProto
+
+# tensorboardX's writer tries ``import torch`` at import time; under jtorch that would load the real PyTorch
+# (seconds, and it makes a later jtorch.install_torch_alias() impossible). Hide it unless already loaded.
+_hide_torch = "torch" not in sys.modules
+if _hide_torch:
+    sys.modules["torch"] = None
+try:
+    import tensorboardX
+finally:
+    if _hide_torch:
+        del sys.modules["torch"]
+from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata  # noqa: E402
+from tensorboardX.proto.tensor_pb2 import TensorProto  # noqa: E402
+from tensorboardX.proto.tensor_shape_pb2 import TensorShapeProto  # noqa: E402
 
 __all__ = ["SummaryWriter"]
 
