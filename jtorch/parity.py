@@ -104,6 +104,8 @@ elif os.environ.get("JTORCH_PARITY_MAP_JTORCH") == "1":
             module.__spec__ = self.spec
     class _Finder(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
+            if name == "jtorch.parity":  # this module itself (stdlib-only at import), from its file
+                return importlib.util.spec_from_file_location(name, os.environ["JTORCH_PARITY_MODULE"])
             if name != "jtorch" and not name.startswith("jtorch."):
                 return None
             mod = importlib.import_module(name[1:])
@@ -152,6 +154,7 @@ def run_backend(backend: str, jobs: list[tuple[str, str, list[str]]], weights: s
     for script, _, _ in jobs:
         with open(script, encoding="utf-8", errors="replace") as f:
             sources.append(f.read())
+    env["JTORCH_PARITY_MODULE"] = os.path.abspath(__file__)
     env["JTORCH_PARITY_MAP_JTORCH"] = "1" if any(_JTORCH_IMPORT.search(src) for src in sources) else "0"
     argv = [f"{script}\t{workdir}\t{json.dumps(args)}" for script, workdir, args in jobs]
     cmd = [sys.executable, "-c", _CHILD_CODE, backend, str(seed), *argv]

@@ -25,7 +25,18 @@ PROGRAMS = sorted(glob.glob(os.path.join(HERE, "programs", "*.py")))
 def results(tmp_path_factory):
     diverging = tmp_path_factory.mktemp("src") / "random_stream.py"
     diverging.write_text("import torch\nprint('draw', torch.rand(3).sum().item())\n")
-    return parity.compare_many([*PROGRAMS, str(diverging)], keep=str(tmp_path_factory.mktemp("runs")), timeout=900)
+    # Written as `import jtorch as torch`: the torch run maps jtorch to the real torch.
+    as_jtorch = tmp_path_factory.mktemp("src") / "import_jtorch_as_torch.py"
+    as_jtorch.write_text(
+        "import jtorch as torch\nimport jtorch.nn as nn\n"
+        "print(type(torch.ones(1)).__module__.split('.')[0] in ('torch', 'jtorch'), torch.tensor([1.5]).exp())\n"
+        "print(nn.functional.softplus(torch.tensor([0.25, -2.0])))\n"
+    )
+    which = tmp_path_factory.mktemp("src") / "which_torch.py"
+    which.write_text("import jtorch as torch\nprint(torch.__name__)\n")
+    return parity.compare_many(
+        [*PROGRAMS, str(diverging), str(as_jtorch), str(which)], keep=str(tmp_path_factory.mktemp("runs")), timeout=900
+    )
 
 
 def test_at_least_15_programs():
@@ -37,6 +48,14 @@ def test_program_agrees_with_torch(results, program):
     status, text = results[program]
     assert status == 0, text
     assert text.endswith("AGREE")
+
+
+def test_script_importing_jtorch_as_torch_compares_with_real_torch(results):
+    (key,) = [k for k in results if k.endswith("import_jtorch_as_torch.py")]
+    status, text = results[key]
+    assert status == 0 and "2 stdout lines, 3 numbers" in text, text
+    (key,) = [k for k in results if k.endswith("which_torch.py")]
+    assert "differs in text:\n  torch : torch\n  jtorch: jtorch" in results[key][1]
 
 
 def test_tensorboard_scalars_compared(results):
