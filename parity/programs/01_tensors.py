@@ -1,4 +1,5 @@
 """Tensors: creation, dtypes, arithmetic, indexing, reductions, matmul and printing."""
+
 import numpy as np
 import torch
 

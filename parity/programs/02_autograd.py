@@ -1,4 +1,5 @@
 """Autograd: requires_grad, backward, accumulated gradients, no_grad, detach."""
+
 import torch
 
 x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)

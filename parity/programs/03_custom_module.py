@@ -1,4 +1,5 @@
 """A custom nn.Module with nn.Parameter, named_parameters, a buffer and an SGD loop."""
+
 import numpy as np
 import torch
 import torch.nn as nn

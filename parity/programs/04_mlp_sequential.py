@@ -1,4 +1,5 @@
 """nn.Sequential MLP on synthetic regression data, numpy-initialised, Adam."""
+
 import numpy as np
 import torch
 from torch import nn

@@ -1,4 +1,5 @@
 """SGD with momentum, nesterov and weight decay under a StepLR schedule."""
+
 import numpy as np
 import torch
 import torch.nn as nn

@@ -1,4 +1,5 @@
 """AdamW with CosineAnnealingLR and a warmup through LambdaLR + SequentialLR."""
+
 import numpy as np
 import torch
 from torch import nn, optim

@@ -1,4 +1,5 @@
 """A map-style Dataset, DataLoader with batching, drop_last and a custom collate_fn."""
+
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset

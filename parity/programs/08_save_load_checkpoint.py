@@ -1,4 +1,5 @@
 """Save and load a state_dict, a full checkpoint with the optimizer, and resume training."""
+
 import numpy as np
 import torch
 import torch.nn as nn

@@ -1,4 +1,5 @@
 """TensorBoard: SummaryWriter() with its default runs/ directory, scalars per step."""
+
 import numpy as np
 import torch
 from torch import nn

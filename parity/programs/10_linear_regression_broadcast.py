@@ -1,5 +1,6 @@
 """The tutorial's LinearModel regression: the (506, 1) prediction against a (506,) target broadcasts
 to (506, 506) and MSELoss warns about it; the loss still trains (towards the mean)."""
+
 import warnings
 
 import numpy as np

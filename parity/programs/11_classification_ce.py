@@ -1,4 +1,5 @@
 """Three-class classification with CrossEntropyLoss, log_softmax + NLLLoss agreement, accuracy."""
+
 import numpy as np
 import torch
 import torch.nn as nn

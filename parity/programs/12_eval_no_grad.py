@@ -1,4 +1,5 @@
 """train()/eval() modes and evaluation under torch.no_grad (dropout off in eval: deterministic)."""
+
 import numpy as np
 import torch
 from torch import nn

@@ -1,4 +1,5 @@
 """Weight initialisation with nn.init's deterministic initialisers and Module.apply."""
+
 import torch
 import torch.nn as nn
 

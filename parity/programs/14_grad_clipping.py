@@ -1,4 +1,5 @@
 """Gradient clipping: clip_grad_norm_ (returns the total norm) and clip_grad_value_ in a training loop."""
+
 import numpy as np
 import torch
 import torch.nn as nn

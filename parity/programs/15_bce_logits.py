@@ -1,4 +1,5 @@
 """Binary classification: BCEWithLogitsLoss on logits and BCELoss on sigmoid outputs agree."""
+
 import numpy as np
 import torch
 import torch.nn as nn

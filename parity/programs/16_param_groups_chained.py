@@ -1,4 +1,5 @@
 """Per-layer learning rates through param groups, Adagrad, chained ExponentialLR + MultiStepLR."""
+
 import numpy as np
 import torch
 import torch.nn as nn

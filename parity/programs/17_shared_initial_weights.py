@@ -1,13 +1,16 @@
 """Random initialisation (torch's default init), made comparable across backends: under
 ``python -m jtorch.parity`` the torch run saves the initial weights and the jtorch run loads them."""
+
 import torch
 import torch.nn as nn
 
 try:
     from jtorch.parity import share_initial_weights
 except ImportError:  # plain torch without jtorch installed: nothing to share
+
     def share_initial_weights(model, name="model"):
         pass
+
 
 torch.manual_seed(0)
 model = nn.Sequential(nn.Linear(5, 7), nn.ReLU(), nn.Linear(7, 1))

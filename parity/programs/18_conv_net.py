@@ -1,4 +1,5 @@
 """A small CNN (Conv2d, MaxPool2d, Flatten, Linear) on synthetic 8x8 images, numpy-initialised."""
+
 import numpy as np
 import torch
 import torch.nn as nn
