@@ -130,3 +130,54 @@ def test_embedding_errors():
             assert t == j
     with pytest.raises(NotImplementedError, match="sparse"):
         jtorch.nn.Embedding(3, 2, sparse=True)(jtorch.tensor([1]))
+
+
+SHAPE_SPECS = [
+    ("ZeroPad1d", lambda T: T.nn.ZeroPad1d((1, 2)), [(2, 3, 4)]),
+    ("ZeroPad2d", lambda T: T.nn.ZeroPad2d((1, 0, 2, -1)), [(2, 3, 4, 4)]),
+    ("ZeroPad3d", lambda T: T.nn.ZeroPad3d(1), [(1, 2, 2, 3, 2)]),
+    ("ConstantPad1d", lambda T: T.nn.ConstantPad1d(2, 3.5), [(2, 3, 4)]),
+    ("ConstantPad2d", lambda T: T.nn.ConstantPad2d((1, 2, 0, 1), -1.0), [(3, 4, 4)]),
+    ("ConstantPad3d", lambda T: T.nn.ConstantPad3d((1, 0, 0, 1, 1, 1), 2.0), [(1, 2, 2, 3, 2)]),
+    ("ReflectionPad1d", lambda T: T.nn.ReflectionPad1d((2, 1)), [(2, 3, 4)]),
+    ("ReflectionPad2d", lambda T: T.nn.ReflectionPad2d(1), [(2, 3, 4, 4)]),
+    ("ReflectionPad3d", lambda T: T.nn.ReflectionPad3d(1), [(1, 2, 2, 3, 2)]),
+    ("ReplicationPad1d", lambda T: T.nn.ReplicationPad1d((2, 1)), [(2, 3, 4)]),
+    ("ReplicationPad2d", lambda T: T.nn.ReplicationPad2d((1, 2, 3, 0)), [(2, 3, 4, 4)]),
+    ("ReplicationPad3d", lambda T: T.nn.ReplicationPad3d(1), [(1, 2, 2, 3, 2)]),
+    ("CircularPad1d", lambda T: T.nn.CircularPad1d((2, 1)), [(2, 3, 4)]),
+    ("CircularPad2d", lambda T: T.nn.CircularPad2d(1), [(2, 3, 4, 4)]),
+    ("CircularPad3d", lambda T: T.nn.CircularPad3d((1, 0, 1, 0, 0, 1)), [(1, 2, 2, 3, 2)]),
+    ("PixelShuffle", lambda T: T.nn.PixelShuffle(2), [(2, 8, 3, 2)]),
+    ("PixelUnshuffle", lambda T: T.nn.PixelUnshuffle(2), [(2, 2, 4, 6)]),
+    ("PixelShuffle_5d", lambda T: T.nn.PixelShuffle(3), [(2, 1, 9, 2, 2)]),
+    ("ChannelShuffle", lambda T: T.nn.ChannelShuffle(3), [(2, 6, 2, 2)]),
+]
+covers(*(f"nn.{s[0].split('_')[0]}" for s in SHAPE_SPECS), "nn.functional.pixel_shuffle",
+       "nn.functional.pixel_unshuffle", "nn.functional.channel_shuffle", "nn.functional.native_channel_shuffle",
+       "nn.ChannelShuffle")  # fmt: skip
+
+
+@pytest.mark.parametrize("spec", SHAPE_SPECS, ids=[s[0] for s in SHAPE_SPECS])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_shape_layers_match_torch(spec, dtype):
+    """Pure data movement: outputs to 1e-7; input gradients of reflect/replicate/circular pads sum 2-3 terms
+    in another order, so 1e-6 (check_module's 10x) for those."""
+    name, ctor, shapes = spec
+    check_module(ctor, shapes, dtype, name, tol=(1e-7, 1e-7))
+
+
+def test_channel_shuffle_and_errors():
+    x = np.arange(2 * 6 * 2 * 2, dtype=np.float32).reshape(2, 6, 2, 2)
+    assert_same(torch.nn.functional.channel_shuffle(torch.from_numpy(x), 3),
+                jtorch.nn.functional.channel_shuffle(jtorch.from_numpy(x), 3), 0, 0, "channel_shuffle")  # fmt: skip
+    for T in (torch, jtorch):
+        for f, exc in [
+            (lambda T=T: T.nn.functional.pixel_shuffle(T.ones(2, 5, 2, 2), 2), RuntimeError),
+            (lambda T=T: T.nn.functional.pixel_unshuffle(T.ones(2, 5, 3, 2), 2), RuntimeError),
+            (lambda T=T: T.nn.ReflectionPad1d(4)(T.ones(1, 2, 3)), RuntimeError),
+        ]:
+            with pytest.raises(exc):
+                f()
+    with pytest.raises(NotImplementedError, match="interpolate"):
+        jtorch.nn.functional.interpolate(jtorch.ones(1, 1, 2, 2), scale_factor=2)
