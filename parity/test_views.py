@@ -210,14 +210,9 @@ LEAF_WRITES = [
     ("nonleaf_split_mul_", lambda x: (x * 2).split(1)[1].mul_(2)),
     ("nonleaf_unbind_setitem", lambda x: (x * 2).unbind()[0].__setitem__(0, 1.0)),
 ]
-# creation.fill_ writes a number with _assign_array (no autograd), so it neither raises on views of
-# leaves nor cuts the gradient of the overwritten part of a non-leaf view (it should call _write).
-_FILL_GAP = pytest.mark.xfail(
-    strict=True, reason="Tensor.fill_/zero_ on a view bypass autograd (jtorch/_ops/creation.py)"
-)
 LEAF_WRITES += [
-    pytest.param("diagonal_zero_", lambda x: x.diagonal().zero_(), marks=_FILL_GAP, id="diagonal_zero_"),
-    pytest.param("split_fill_", lambda x: x.split(1)[0].fill_(0), marks=_FILL_GAP, id="split_fill_"),
+    ("diagonal_zero_", lambda x: x.diagonal().zero_()),
+    ("split_fill_", lambda x: x.split(1)[0].fill_(0)),
 ]
 
 
@@ -274,7 +269,7 @@ SCENARIOS = {
 
 
 @covers("Tensor.__setitem__", "Tensor.copy_", "Tensor.mul_", "Tensor.add_")
-@pytest.mark.parametrize("name", [n if n != "zero_slice" else pytest.param(n, marks=_FILL_GAP) for n in SCENARIOS])
+@pytest.mark.parametrize("name", SCENARIOS)
 def test_autograd_through_inplace_views(name):
     # 1e-6 relative: XLA's and ATen's sin/exp may differ in the last bit
     _, (j_out, j_ga, j_gc) = run_both(_grads(SCENARIOS[name]), rtol=1e-6)

@@ -149,14 +149,11 @@ class AveragedModel(Module):
 @no_grad()
 def update_bn(loader: Iterable[Any], model: Module, device=None) -> None:
     """Recompute BatchNorm running statistics with one pass over ``loader``."""
-    from jtorch.nn import modules as _modules
+    from jtorch.nn.modules.normalization import _BatchNorm
 
-    bn_cls = getattr(getattr(_modules, "batchnorm", None), "_BatchNorm", None)
-    if bn_cls is None:
-        raise NotImplementedError("jtorch.optim.swa_utils.update_bn: jtorch.nn has no BatchNorm yet")
     momenta = {}
     for module in model.modules():
-        if isinstance(module, bn_cls):
+        if isinstance(module, _BatchNorm):
             module.reset_running_stats()
             momenta[module] = module.momentum
     if not momenta:
