@@ -37,7 +37,7 @@ from jtorch.random import (  # noqa: E402,F401
     Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
 )
 
-__version__ = "0.1.0"
+from jtorch.torch_version import __version__  # noqa: E402
 
 
 class _Layout:
