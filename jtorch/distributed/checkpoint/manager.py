@@ -28,7 +28,13 @@ class CheckpointManager:
     ``restore(step=None, state_dict)`` loads in place like ``jtorch.distributed.checkpoint.load``.
     """
 
-    def __init__(self, directory: str | os.PathLike, max_to_keep: int | None = None, save_interval_steps: int = 1, enable_async_checkpointing: bool = True) -> None:  # noqa: E501
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        max_to_keep: int | None = None,
+        save_interval_steps: int = 1,
+        enable_async_checkpointing: bool = True,
+    ) -> None:  # noqa: E501
         options = ocp.CheckpointManagerOptions(
             max_to_keep=max_to_keep,
             save_interval_steps=save_interval_steps,

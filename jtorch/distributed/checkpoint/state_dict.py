@@ -128,8 +128,8 @@ def _get_model_state_dict(model, options: StateDictOptions, submodules=None) -> 
 
 def _init_optim_state(optim) -> None:
     """Create the optimizer's lazily-built state by a step with zero grads and lr 0 (as torch does)."""
-    from jtorch._tensor import Tensor
     from jtorch._ops.creation import tensor as _tensor
+    from jtorch._tensor import Tensor
 
     if optim.state:
         return
@@ -183,7 +183,13 @@ def _get_optim_state_dict(model, optimizers, options: StateDictOptions) -> dict[
 
 
 def _verify_state_dict(model_sd, optim_sd, options: StateDictOptions, handle_model: bool, handle_optim: bool):
-    if handle_model and not model_sd and not options.ignore_frozen_params and options.strict and not (options.cpu_offload and options.full_state_dict):  # noqa: E501
+    if (
+        handle_model
+        and not model_sd
+        and not options.ignore_frozen_params
+        and options.strict
+        and not (options.cpu_offload and options.full_state_dict)
+    ):  # noqa: E501
         raise RuntimeError(
             "The option indicates that model state_dict is required to save or load, but model state_dict is "
             f"empty.rank = dist.get_rank()={jax.process_index()}."
@@ -210,7 +216,9 @@ def get_model_state_dict(model, *, submodules=None, options: StateDictOptions | 
     return model_sd
 
 
-def get_optimizer_state_dict(model, optimizers, *, submodules=None, options: StateDictOptions | None = None) -> dict[str, Any]:  # noqa: E501
+def get_optimizer_state_dict(
+    model, optimizers, *, submodules=None, options: StateDictOptions | None = None
+) -> dict[str, Any]:  # noqa: E501
     """The optimizers' state dict with parameter FQNs as keys (state created first if still empty)."""
     optimizers = _optimizers(optimizers)
     options = _verify_options(optimizers, True, options)
@@ -219,7 +227,9 @@ def get_optimizer_state_dict(model, optimizers, *, submodules=None, options: Sta
     return optim_sd
 
 
-def get_state_dict(model, optimizers, *, submodules=None, options: StateDictOptions | None = None) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: E501
+def get_state_dict(
+    model, optimizers, *, submodules=None, options: StateDictOptions | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: E501
     """``(get_model_state_dict(model), get_optimizer_state_dict(model, optimizers))``."""
     optimizers = _optimizers(optimizers)
     options = _verify_options(optimizers, False, options)
@@ -249,7 +259,9 @@ def _load_model_state_dict(model, state_dict: dict[str, Any], options: StateDict
         return model.load_state_dict(state_dict, strict=options.strict)
 
 
-def _split_optim_state_dict(model, optim, optim_state_dict: dict[str, Any], options: StateDictOptions) -> dict[str, Any]:  # noqa: E501
+def _split_optim_state_dict(
+    model, optim, optim_state_dict: dict[str, Any], options: StateDictOptions
+) -> dict[str, Any]:  # noqa: E501
     """The part of an FQN-keyed optimizer state dict that belongs to ``optim``."""
     if all(isinstance(k, int) for k in optim_state_dict[_STATE]):
         return optim_state_dict
@@ -297,7 +309,9 @@ def set_model_state_dict(model, model_state_dict: dict[str, Any], *, options: St
     return _load_model_state_dict(model, model_state_dict, options)
 
 
-def set_optimizer_state_dict(model, optimizers, optim_state_dict: dict[str, Any], *, options: StateDictOptions | None = None) -> None:  # noqa: E501
+def set_optimizer_state_dict(
+    model, optimizers, optim_state_dict: dict[str, Any], *, options: StateDictOptions | None = None
+) -> None:  # noqa: E501
     """Load an FQN-keyed optimizer state dict (as returned by ``get_optimizer_state_dict``)."""
     optimizers = _optimizers(optimizers)
     options = _verify_options(optimizers, True, options)
@@ -305,7 +319,14 @@ def set_optimizer_state_dict(model, optimizers, optim_state_dict: dict[str, Any]
     _load_optim_state_dict(model, optimizers, optim_state_dict, options)
 
 
-def set_state_dict(model, optimizers, *, model_state_dict: dict[str, Any], optim_state_dict: dict[str, Any], options: StateDictOptions | None = None):  # noqa: E501
+def set_state_dict(
+    model,
+    optimizers,
+    *,
+    model_state_dict: dict[str, Any],
+    optim_state_dict: dict[str, Any],
+    options: StateDictOptions | None = None,
+):  # noqa: E501
     """Load both; returns the model's missing/unexpected keys."""
     optimizers = _optimizers(optimizers)
     options = _verify_options(optimizers, not model_state_dict, options)

@@ -78,7 +78,9 @@ def load(
     def run():
         path = storage_path(storage_reader, checkpoint_id, reader=True)
         keys = sorted(state_dict.keys())
-        stateful_sd = {k: (state_dict[k].state_dict() if isinstance(state_dict[k], Stateful) else state_dict[k]) for k in keys}
+        stateful_sd = {
+            k: (state_dict[k].state_dict() if isinstance(state_dict[k], Stateful) else state_dict[k]) for k in keys
+        }
         directory = _orbax.abspath(path)
         if not (directory / _orbax.OBJECTS).exists():
             raise FileNotFoundError(f"[Errno 2] No such file or directory: '{directory / _orbax.OBJECTS}'")
