@@ -75,8 +75,9 @@ def load(
         raise NotImplementedError("jtorch.distributed.checkpoint supports only DefaultLoadPlanner")
     allow_partial = bool(planner is not None and planner.allow_partial_load)
 
+    path = storage_path(storage_reader, checkpoint_id, reader=True)
+
     def run():
-        path = storage_path(storage_reader, checkpoint_id, reader=True)
         keys = sorted(state_dict.keys())
         stateful_sd = {
             k: (state_dict[k].state_dict() if isinstance(state_dict[k], Stateful) else state_dict[k]) for k in keys

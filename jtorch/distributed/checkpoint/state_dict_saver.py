@@ -51,10 +51,9 @@ def _check_planner(planner) -> None:
         raise NotImplementedError("jtorch.distributed.checkpoint supports only DefaultSavePlanner")
 
 
-def _start_save(state_dict, checkpoint_id, storage_writer, planner):
+def _start_save(state_dict, path, planner):
     """Begin an orbax save; returns (checkpointer, Metadata). The blocking part (device to host) is done."""
     _check_planner(planner)
-    path = storage_path(storage_writer, checkpoint_id, reader=False)
     arrays, payload = _split(_stateful_to_state_dict(state_dict))
     ckptr = _orbax.new_checkpointer()
     directory = _orbax.abspath(path)
@@ -79,9 +78,10 @@ def save(
     under its final name only once complete (orbax's temporary directory and atomic rename).
     """
     warn_single_process(no_dist, "save")
+    path = storage_path(storage_writer, checkpoint_id, reader=False)
 
     def run():
-        ckptr, metadata = _start_save(state_dict, checkpoint_id, storage_writer, planner)
+        ckptr, metadata = _start_save(state_dict, path, planner)
         try:
             ckptr.wait_until_finished()
         finally:
@@ -115,7 +115,8 @@ def async_save(
         raise NotImplementedError("jtorch's async_save runs in a background thread (AsyncCheckpointerType.THREAD)")
     if async_stager is not None:
         raise NotImplementedError("jtorch's async_save does not take an async_stager (jax arrays need no staging)")
-    ckptr, metadata = _run_wrapped(_start_save, state_dict, checkpoint_id, storage_writer, planner)
+    path = storage_path(storage_writer, checkpoint_id, reader=False)
+    ckptr, metadata = _run_wrapped(_start_save, state_dict, path, planner)
 
     def finish():
         def wait():
