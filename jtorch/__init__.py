@@ -30,6 +30,7 @@ from jtorch import serialization  # noqa: E402,F401
 from jtorch.serialization import load, save  # noqa: E402,F401
 from jtorch._compile import compile  # noqa: E402,F401
 from jtorch import func  # noqa: E402,F401
+from jtorch import fft, special  # noqa: E402,F401
 from jtorch.autograd.grad_mode import (  # noqa: E402,F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
 )

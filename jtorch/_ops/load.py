@@ -11,6 +11,7 @@ from jtorch._ops import (  # noqa: F401 - imported to register their ops
     random_ops,
     reduction,
     shape,
+    misc,
     extra,
 )
 from jtorch._ops.registry import FUNCTIONS, METHODS
