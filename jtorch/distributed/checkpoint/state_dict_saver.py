@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import shutil
 from enum import Enum
 from typing import Any
+
+import jax
 
 from jtorch.distributed.checkpoint import _orbax
 from jtorch.distributed.checkpoint._common import FORMAT_VERSION, build_metadata, storage_path, warn_single_process
@@ -52,14 +55,37 @@ def _check_planner(planner) -> None:
 
 
 def _start_save(state_dict, path, planner):
-    """Begin an orbax save; returns (checkpointer, Metadata). The blocking part (device to host) is done."""
+    """Begin an orbax save; returns ``finish()``, which waits for the files and returns the Metadata.
+
+    The blocking part (device to host copies) is done when this returns. A new directory is written by
+    orbax under a temporary name and renamed when complete. An existing checkpoint is replaced the same
+    way: orbax writes ``<path>.jtorch-new`` completely, then two renames swap it in, so a crash mid-save
+    keeps the old checkpoint (orbax's own ``force=True`` would delete it first).
+    """
     _check_planner(planner)
     arrays, payload = _split(_stateful_to_state_dict(state_dict))
+    metadata = build_metadata(payload["metadata"], payload["planner_data"], path)
+    final = _orbax.abspath(path)
+    replace = final.exists()
+    target = final.parent / f"{final.name}.jtorch-new" if replace else final
     ckptr = _orbax.new_checkpointer()
-    directory = _orbax.abspath(path)
-    # torch's DCP writes into an existing directory; orbax needs force=True to replace one.
-    ckptr.save(directory, args=_orbax.save_args(arrays, payload), force=os.path.exists(directory))
-    return ckptr, build_metadata(payload["metadata"], payload["planner_data"], path)
+    ckptr.save(target, args=_orbax.save_args(arrays, payload), force=target.exists())
+
+    def finish():
+        try:
+            ckptr.wait_until_finished()
+        finally:
+            ckptr.close()
+        if replace and jax.process_index() == 0:
+            old = final.parent / f"{final.name}.jtorch-old"
+            if old.exists():
+                shutil.rmtree(old)
+            os.rename(final, old)
+            os.rename(target, final)
+            shutil.rmtree(old)
+        return metadata
+
+    return finish
 
 
 def save(
@@ -80,15 +106,7 @@ def save(
     warn_single_process(no_dist, "save")
     path = storage_path(storage_writer, checkpoint_id, reader=False)
 
-    def run():
-        ckptr, metadata = _start_save(state_dict, path, planner)
-        try:
-            ckptr.wait_until_finished()
-        finally:
-            ckptr.close()
-        return metadata
-
-    return _run_wrapped(run)
+    return _run_wrapped(lambda: _start_save(state_dict, path, planner)())
 
 
 _executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="jtorch-dcp-async-save")
@@ -116,16 +134,5 @@ def async_save(
     if async_stager is not None:
         raise NotImplementedError("jtorch's async_save does not take an async_stager (jax arrays need no staging)")
     path = storage_path(storage_writer, checkpoint_id, reader=False)
-    ckptr, metadata = _run_wrapped(_start_save, state_dict, path, planner)
-
-    def finish():
-        def wait():
-            try:
-                ckptr.wait_until_finished()
-            finally:
-                ckptr.close()
-            return metadata
-
-        return _run_wrapped(wait)
-
-    return _executor.submit(finish)
+    finish = _run_wrapped(_start_save, state_dict, path, planner)
+    return _executor.submit(_run_wrapped, finish)

@@ -1,0 +1,108 @@
+"""A process SIGKILLed in the middle of saving a ~50 MB checkpoint leaves the previous one intact:
+for ``jtorch.save`` to a path (temporary file + rename), for ``jtorch.distributed.checkpoint.save``
+over an existing checkpoint, and for the CheckpointManager (orbax's temporary directory + rename)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import jtorch
+import jtorch.distributed.checkpoint as dcp
+
+MB = 50
+_N = MB * 2**20 // 4 // 8  # 8 float32 tensors of MB/8 each
+
+_CHILD = textwrap.dedent(
+    f"""
+    import sys, warnings
+    import jtorch
+    import jtorch.distributed.checkpoint as dcp
+    warnings.simplefilter("ignore")
+    kind, path = sys.argv[1], sys.argv[2]
+    sd = {{f"w{{i}}": jtorch.full(({_N},), 1.0) for i in range(8)}}
+    print("ready", flush=True)
+    if kind == "save":
+        while True:  # save again and again: the parent kills one of them midway
+            jtorch.save(sd, path)
+    elif kind == "dcp":
+        dcp.save(sd, checkpoint_id=path)
+    else:
+        mgr = dcp.CheckpointManager(path, max_to_keep=3)
+        mgr.save(2, sd)
+        mgr.wait_until_finished()
+    print("finished", flush=True)
+    """
+)
+
+
+def _state(value: float):
+    return {f"w{i}": jtorch.full((_N,), value) for i in range(8)}
+
+
+def _kill_when(kind: str, path: str, started) -> bool:
+    """Run the child; SIGKILL it as soon as ``started()`` sees its save in progress. True if killed mid-save."""
+    proc = subprocess.Popen([sys.executable, "-c", _CHILD, kind, path], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "ready"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if started():
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+            time.sleep(0.001)
+        proc.wait(timeout=60)
+        return proc.returncode == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _tmp_entries(folder: str, marker: str):
+    return [n for n in os.listdir(folder) if marker in n]
+
+
+def test_killed_jtorch_save_keeps_previous_file(tmp_path):
+    path = str(tmp_path / "model.pt")
+    jtorch.save(_state(0.0), path)
+
+    def writing():
+        tmps = _tmp_entries(str(tmp_path), ".tmp-")
+        return any(os.path.getsize(tmp_path / t) > 2**20 for t in tmps if os.path.exists(tmp_path / t))
+
+    assert _kill_when("save", path, writing)
+    loaded = jtorch.load(path)  # the file at path is complete: the first version or one of the child's
+    values = {float(v[0]) for v in loaded.values()} | {float(v[-1]) for v in loaded.values()}
+    assert len(values) == 1 and values <= {0.0, 1.0} and all(v.shape == (_N,) for v in loaded.values())
+
+
+@pytest.mark.filterwarnings("ignore:torch.distributed is disabled")
+def test_killed_dcp_save_keeps_previous_checkpoint(tmp_path):
+    path = str(tmp_path / "ckpt")
+    dcp.save(_state(0.0), checkpoint_id=path)
+    assert _kill_when("dcp", path, lambda: bool(_tmp_entries(str(tmp_path), "jtorch-new")))
+    out = _state(5.0)
+    dcp.load(out, checkpoint_id=path)
+    assert all(np.all(v.numpy() == 0.0) for v in out.values())
+
+
+def test_killed_manager_save_keeps_latest_step(tmp_path):
+    folder = str(tmp_path / "run")
+    with dcp.CheckpointManager(folder, max_to_keep=3) as mgr:
+        mgr.save(1, _state(0.0))
+        mgr.wait_until_finished()
+    assert _kill_when("manager", folder, lambda: bool(_tmp_entries(folder, "tmp")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with dcp.CheckpointManager(folder, max_to_keep=3) as mgr:
+            assert mgr.latest_step() == 1 and mgr.all_steps() == [1]
+            out = _state(5.0)
+            assert mgr.restore(state_dict=out) == 1
+    assert all(np.all(v.numpy() == 0.0) for v in out.values())
