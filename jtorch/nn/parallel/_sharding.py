@@ -8,6 +8,8 @@ parameters fed by a sharded batch, and the all-gathers / reduce-scatters for sha
 
 from __future__ import annotations
 
+import weakref
+
 import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding
@@ -18,18 +20,67 @@ from jtorch._tensor import Tensor
 
 __all__ = ["place", "shard_inputs", "mesh_1d", "batch_spec"]
 
+# Placements to keep: id(parameter) -> (weak reference, sharding). XLA picks the output sharding of
+# each jitted update by propagation, which can differ from the one chosen here (e.g. a replicated
+# weight whose gradient comes out split); an in-place write must not move a tensor, as in torch.
+_PLACED: dict[int, tuple] = {}
+_HOOK = None
+
 
 def mesh_1d(devices, axis: str = "dp") -> Mesh:
     return Mesh(np.array(list(devices)), (axis,))
 
 
+def _put(t: Tensor, sharding: NamedSharding) -> None:
+    """Place ``t``'s array on ``sharding`` (a constraint when traced by jtorch.compile)."""
+    arr = t._data
+    if isinstance(arr, jax.core.Tracer):
+        t._assign_array(jax.lax.with_sharding_constraint(arr, sharding))
+    elif arr.sharding != sharding:
+        t._assign_array(jax.device_put(arr, sharding))
+
+
 def place(t: Tensor, sharding: NamedSharding) -> None:
-    """Move root tensor ``t`` (a parameter or buffer) and its grad onto ``sharding``, in place."""
-    if t._data.sharding != sharding:
-        t._assign_array(jax.device_put(t._data, sharding))
-    g = t.grad
-    if g is not None and g._data.sharding != sharding:
-        g._assign_array(jax.device_put(g._data, sharding))
+    """Move root tensor ``t`` (a parameter or buffer) and its grad onto ``sharding``, in place, and keep
+    them there: the gradient after each accumulation, the parameter and its optimizer state after
+    each optimizer step."""
+    global _HOOK
+    _put(t, sharding)
+    if t.grad is not None:
+        _put(t.grad, sharding)
+    if id(t) in _PLACED:
+        _PLACED[id(t)] = (_PLACED[id(t)][0], sharding)
+        return
+    _PLACED[id(t)] = (weakref.ref(t, lambda _, k=id(t): _PLACED.pop(k, None)), sharding)
+    if t.requires_grad and t.is_leaf:
+        t.register_post_accumulate_grad_hook(_keep_grad)
+    if _HOOK is None:
+        from jtorch.optim.optimizer import register_optimizer_step_post_hook
+
+        _HOOK = register_optimizer_step_post_hook(_keep_after_step)
+
+
+def _sharding_of(t: Tensor):
+    entry = _PLACED.get(id(t))
+    return entry[1] if entry is not None and entry[0]() is t else None
+
+
+def _keep_grad(p: Tensor) -> None:
+    s = _sharding_of(p)
+    if s is not None and p.grad is not None:
+        _put(p.grad, s)
+
+
+def _keep_after_step(opt, args, kwargs) -> None:
+    for group in opt.param_groups:
+        for p in group["params"]:
+            s = _sharding_of(p)
+            if s is None:
+                continue
+            _put(p, s)
+            for v in opt.state.get(p, {}).values():
+                if isinstance(v, Tensor) and v.shape == p.shape:
+                    _put(v, s)
 
 
 def _constrain(x, *, sharding):
