@@ -1,26 +1,36 @@
-"""DataLoader with torch's arguments and semantics, running on grain.
+"""DataLoader with torch's arguments and semantics.
 
-Samplers run in the main process, as in torch, and decide every epoch's batches. Those batches
-become a ``grain.MapDataset`` whose map step fetches and collates one batch; with
-``num_workers > 0`` it is read through grain's ``mp_prefetch`` (worker processes, round-robin so
-batches arrive in sampler order, as torch's ``in_order=True``). Iterable datasets become a grain
-``IterDataset`` source whose copy in each worker iterates the user's dataset with
-``get_worker_info()`` set. Workers collate into numpy arrays (grain moves them through shared
-memory) and the main process wraps them as tensors.
+Samplers run in the main process, as in torch, and decide every epoch's batches. With
+``num_workers=0`` those batches become a ``grain.MapDataset`` whose map step fetches and collates
+one batch (``__getitems__`` when the dataset has it). With workers, batches of indices go to worker
+processes over queues (torch's protocol, see ``_WorkerPool`` for why not grain's ``mp_prefetch``);
+workers collate into numpy arrays and this process wraps them as tensors. ``persistent_workers``
+keeps the same processes for every epoch. ``state_dict()``/``load_state_dict()`` resume mid-epoch.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import multiprocessing
-import random
+import multiprocessing.connection
+import time
 import warnings
+import weakref
 from typing import Callable, Iterable
 
 import grain
 
 from jtorch.utils.data import _utils
 from jtorch.utils.data._utils.collate import collate_numpy, default_collate, default_convert, numpy_to_tensors
+from jtorch.utils.data._utils.worker import (
+    ExceptionWrapper,
+    _IterableDatasetStopIteration,
+    _ResumeIteration,
+    _worker_loop,
+    fetch_batch,
+    iterable_batches,
+)
 from jtorch.utils.data.dataset import Dataset, IterableDataset, TensorDataset
 from jtorch.utils.data.sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
@@ -46,118 +56,177 @@ def _draw_base_seed(generator) -> int:
     return int(jax.random.randint(next_key(generator), (), 0, 2**62, dtype="int64"))
 
 
-# --- what runs inside a worker (must be picklable) ---------------------------------------------
+# --- worker processes -------------------------------------------------------------------------
+#
+# Own pool rather than grain's ``mp_prefetch``: grain pickles a fixed pipeline into its workers
+# when they start and offers no way to send them work afterwards, so they cannot serve the next
+# epoch (whose order the sampler draws in this process at ``iter()``), i.e. no
+# ``persistent_workers``; it also has no ``timeout`` and no dead-worker error. The protocol below
+# is torch's (per-worker index queues, one data queue, in-order reassembly, ``prefetch_factor``
+# tasks in flight per worker).
 
 
-def _grain_worker_init(index: int, count: int) -> None:
-    _utils.worker._grain_slot = (index, count)
+def _mp_context(ctx):
+    """The start method for workers. Default ``forkserver`` with jtorch preloaded: fork is unsafe
+    once JAX has started its threads in this process, while the fork server imports jtorch once
+    (no JAX backend, a single thread) and forks each worker from that clean state, so a worker
+    starts in milliseconds instead of re-importing jtorch as ``spawn`` does (about 2 s)."""
+    if ctx is None:
+        ctx = multiprocessing.get_context("forkserver")
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver
+        if server._forkserver_pid is None and server._preload_modules == ["__main__"]:
+            ctx.set_forkserver_preload(["jtorch"])
+    elif isinstance(ctx, str):
+        ctx = multiprocessing.get_context(ctx)
+    return ctx
 
 
-class _WorkerSetup:
-    """Sets get_worker_info(), seeds and runs the user's worker_init_fn once per worker process."""
+def _shutdown_workers(workers, index_queues, data_queue, graceful: list) -> None:
+    """Ask every worker to stop, give them a second, then terminate the rest (stuck in user code).
+    After an error (``graceful[0]`` False) the workers are in no known state: terminate at once."""
+    for q in index_queues:
+        try:
+            q.put(None)
+        except Exception:  # noqa: BLE001 - a closed queue: the worker is gone already
+            pass
+    deadline = time.monotonic() + (1.0 if graceful[0] else 0.0)
+    for w in workers:
+        w.join(max(0.0, deadline - time.monotonic()))
+    for w in workers:
+        if w.is_alive():
+            w.terminate()
+            w.join(1.0)
+    for q in (*index_queues, data_queue):
+        q.cancel_join_thread()
+        q.close()
 
-    def __init__(self, dataset, num_workers, base_seed, worker_init_fn):
-        self.dataset = dataset
-        self.num_workers = num_workers
+
+class _WorkerPool:
+    """The worker processes of one DataLoader; one per epoch, or one for all with persistent_workers."""
+
+    def __init__(self, loader: "DataLoader", base_seed: int, collate: Callable):
+        ctx = _mp_context(loader.multiprocessing_context)
+        n = loader.num_workers
         self.base_seed = base_seed
-        self.worker_init_fn = worker_init_fn
+        self.num_workers = n
+        self.timeout = loader.timeout
+        self.in_order = loader.in_order
+        self.is_iterable = loader._is_iterable
+        self.max_in_flight = max(1, loader.prefetch_factor) * n
+        self.epoch = 0
+        self.data_queue = ctx.Queue()
+        self.index_queues, self.workers = [], []
+        for wid in range(n):
+            iq = ctx.Queue()
+            iq.cancel_join_thread()
+            args = (loader.dataset, self.is_iterable, iq, self.data_queue, loader._auto_collation, collate)
+            args += (loader.batch_size, loader.drop_last, base_seed + wid, loader.worker_init_fn, wid, n)
+            w = ctx.Process(target=_worker_loop, args=args, daemon=True)
+            w.start()
+            self.index_queues.append(iq)
+            self.workers.append(w)
+        # Runs on shutdown(), on garbage collection of the pool and at interpreter exit.
+        self._graceful = [True]
+        self._finalizer = weakref.finalize(
+            self, _shutdown_workers, self.workers, self.index_queues, self.data_queue, self._graceful
+        )
 
-    def ensure(self, worker_id: int | None = None) -> None:
-        info = _utils.worker._worker_info
-        if info is not None and info.dataset is self.dataset:
-            return
-        if worker_id is None:
-            worker_id = (_utils.worker._grain_slot or (0, 1))[0]
-        seed = self.base_seed + worker_id
-        random.seed(seed)
-        import jtorch
+    @property
+    def alive(self) -> bool:
+        return self._finalizer.alive
 
-        jtorch.manual_seed(seed)
-        _utils.worker._worker_info = _utils.worker.WorkerInfo(worker_id, self.num_workers, seed, self.dataset)
-        if self.worker_init_fn is not None:
-            self.worker_init_fn(worker_id)
+    def shutdown(self, graceful: bool = True) -> None:
+        self._graceful[0] = graceful
+        self._finalizer()
+
+    def _get(self):
+        """Next (epoch, task index, data) from any worker; raises on timeout or on a dead worker."""
+        reader = self.data_queue._reader  # the queue's receiving Connection: waitable with the sentinels
+        sentinels = [w.sentinel for w in self.workers]
+        ready = multiprocessing.connection.wait([reader, *sentinels], self.timeout if self.timeout > 0 else None)
+        if reader in ready:
+            return self.data_queue.get()
+        # The workers are in no known state after a timeout or a death: stop them all now.
+        if not ready:
+            self.shutdown(graceful=False)
+            raise RuntimeError(f"DataLoader timed out after {self.timeout} seconds")
+        pids = ", ".join(str(w.pid) for w in self.workers if not w.is_alive())
+        self.shutdown(graceful=False)
+        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
+
+    def run_epoch(self, tasks: Iterable):
+        """Yield one epoch's batches (numpy-collated or the user's collate output), in task order
+        when ``in_order``. ``tasks`` gives each batch's indices (None for an IterableDataset)."""
+        self.epoch += 1
+        ep, n = self.epoch, self.num_workers
+        if self.is_iterable and ep > 1:
+            for q in self.index_queues:
+                q.put(_ResumeIteration())
+        active = [True] * n
+        cycle = itertools.cycle(range(n))
+        tasks = iter(tasks)
+        pending: dict[int, list] = {}  # task index -> [worker id] or [worker id, data]
+        send_idx = rcvd_idx = 0
+        tasks_left = True
+
+        def put_one() -> bool:
+            nonlocal send_idx, tasks_left
+            for _ in range(n):
+                wid = next(cycle)
+                if active[wid]:
+                    break
+            else:
+                return False
+            try:
+                indices = next(tasks)
+            except StopIteration:
+                tasks_left = False
+                return False
+            self.index_queues[wid].put((ep, send_idx, indices))
+            pending[send_idx] = [wid]
+            send_idx += 1
+            return True
+
+        while True:
+            if self.epoch != ep:
+                return  # a newer epoch took these (persistent) workers over, as torch resets its iterator
+            # Skip tasks taken out of order, or sent to a worker whose iterable is exhausted.
+            while rcvd_idx < send_idx:
+                info = pending.get(rcvd_idx)
+                if info is not None and (len(info) == 2 or active[info[0]]):
+                    break
+                pending.pop(rcvd_idx, None)
+                rcvd_idx += 1
+            while tasks_left and sum(len(v) == 1 for v in pending.values()) < self.max_in_flight and put_one():
+                pass
+            if rcvd_idx >= send_idx:
+                return
+            info = pending[rcvd_idx]
+            if len(info) == 2:
+                del pending[rcvd_idx]
+                rcvd_idx += 1
+                yield _unwrap(info[1])
+                continue
+            e, idx, data = self._get()
+            if e != ep or idx not in pending:
+                continue  # left over from an abandoned epoch, or a reply for a skipped task
+            if isinstance(data, _IterableDatasetStopIteration):
+                active[data.worker_id] = False
+                del pending[idx]
+                continue
+            if idx != rcvd_idx and self.in_order:
+                pending[idx].append(data)
+                continue
+            del pending[idx]
+            yield _unwrap(data)
 
 
-class _FetchBatch:
-    """grain map step: indices of one batch -> collated batch."""
-
-    def __init__(self, dataset, auto_collation, collate_fn, setup: _WorkerSetup | None):
-        self.dataset = dataset
-        self.auto_collation = auto_collation
-        self.collate_fn = collate_fn
-        self.setup = setup
-
-    def __call__(self, indices):
-        if self.setup is not None:
-            self.setup.ensure()
-        ds = self.dataset
-        if not self.auto_collation:
-            data = ds[indices]
-        elif callable(getattr(ds, "__getitems__", None)):
-            data = ds.__getitems__(list(indices))
-        else:
-            data = [ds[i] for i in indices]
-        return self.collate_fn(data)
-
-
-class _IterableSource(grain.IterDataset):
-    """A grain IterDataset source over a torch-style IterableDataset; grain slices it per worker."""
-
-    def __init__(self, dataset, batch_size, drop_last, collate_fn, setup):
-        super().__init__()
-        self.dataset, self.batch_size, self.drop_last = dataset, batch_size, drop_last
-        self.collate_fn, self.setup = collate_fn, setup
-        self.worker_id = None
-
-    def set_slice(self, sl: slice, sequential_slice: bool = False) -> None:
-        self.worker_id = sl.start or 0
-
-    def __iter__(self):
-        return _IterableIterator(self)
-
-
-class _IterableIterator(grain.DatasetIterator):
-    def __init__(self, src: _IterableSource):
-        super().__init__()
-        self._src = src
-        self._gen = None
-        self._count = 0
-
-    def __next__(self):
-        src = self._src
-        if self._gen is None:
-            if src.setup is not None:
-                src.setup.ensure(src.worker_id)
-            self._gen = _batches(src.dataset, src.batch_size, src.drop_last, src.collate_fn)
-        self._count += 1
-        return next(self._gen)
-
-    def get_state(self):
-        return {"count": self._count}
-
-    def set_state(self, state):
-        raise NotImplementedError("restoring the position of an IterableDataset iterator is not supported")
-
-
-def _batches(dataset, batch_size, drop_last, collate_fn):
-    it = iter(dataset)
-    if batch_size is None:
-        for x in it:
-            yield collate_fn(x)
-        return
-    while True:
-        chunk = list(itertools.islice(it, batch_size))
-        if not chunk or (drop_last and len(chunk) < batch_size):
-            return
-        yield collate_fn(chunk)
-
-
-def _prepare_grain_multiprocessing() -> None:
-    # grain's worker processes read absl flags; outside an absl app they are unparsed.
-    from absl import flags
-
-    if not flags.FLAGS.is_parsed():
-        flags.FLAGS.mark_as_parsed()
+def _unwrap(data):
+    if isinstance(data, ExceptionWrapper):
+        data.reraise()
+    return data
 
 
 # --- the DataLoader -----------------------------------------------------------------------------
@@ -188,9 +257,7 @@ class DataLoader:
         in_order: bool = True,
     ):
         if num_workers < 0:
-            raise ValueError(
-                "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
-            )
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
         if num_workers == 0 and prefetch_factor is not None:
@@ -219,9 +286,13 @@ class DataLoader:
 
         if self._is_iterable:
             if shuffle not in {False, None}:
-                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle={shuffle}")
+                raise ValueError(
+                    f"DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle={shuffle}"
+                )
             if sampler is not None:
-                raise ValueError(f"DataLoader with IterableDataset: expected unspecified sampler option, but got sampler={sampler}")
+                raise ValueError(
+                    f"DataLoader with IterableDataset: expected unspecified sampler option, but got sampler={sampler}"
+                )
             if batch_sampler is not None:
                 raise ValueError(
                     f"DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler={batch_sampler}"
@@ -232,7 +303,9 @@ class DataLoader:
             raise ValueError("sampler option is mutually exclusive with shuffle")
         if batch_sampler is not None:
             if batch_size != 1 or shuffle or sampler is not None or drop_last:
-                raise ValueError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last")
+                raise ValueError(
+                    "batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last"
+                )
             batch_size = None
             drop_last = False
         elif batch_size is None and drop_last:
@@ -259,7 +332,14 @@ class DataLoader:
         self.__initialized = True
 
     def __setattr__(self, attr, val):
-        if getattr(self, "_DataLoader__initialized", False) and attr in ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"):
+        if getattr(self, "_DataLoader__initialized", False) and attr in (
+            "batch_size",
+            "batch_sampler",
+            "sampler",
+            "drop_last",
+            "dataset",
+            "persistent_workers",
+        ):
             raise ValueError(f"{attr} attribute should not be set after {self.__class__.__name__} is initialized")
         super().__setattr__(attr, val)
 
@@ -309,50 +389,128 @@ class DataLoader:
             return 0
         return self.num_workers
 
+    # --- iteration ------------------------------------------------------------------------------
+
     def __iter__(self):
-        base_seed = _draw_base_seed(self.generator)
+        resume, self._resume = getattr(self, "_resume", None), None
         workers = self._effective_workers()
-        setup = _WorkerSetup(self.dataset, workers, base_seed, self.worker_init_fn) if workers else None
+        pool = getattr(self, "_pool", None)
+        if pool is not None and not pool.alive:
+            pool = None
+        gens = self._rng_generators()
+        if resume is not None and resume.get("epoch_rng") is not None:
+            before = [g.get_state() for g in gens]
+            for g, s in zip(gens, resume["epoch_rng"]):
+                g.set_state(s)
+            snapshot, skip = resume["epoch_rng"], resume["num_yielded"]
+        else:
+            resume, snapshot, skip = None, [g.get_state() for g in gens], 0
+        # torch draws a base seed per iterator: every epoch, or once for persistent workers.
+        drew = pool is None if (workers and self.persistent_workers) else True
+        if resume is not None:
+            drew = resume["drew_base_seed"]
+        base_seed = _draw_base_seed(self.generator) if drew else None
+        if resume is not None:
+            base_seed = resume["base_seed"]
+        elif base_seed is None:
+            base_seed = pool.base_seed
         default = self.collate_fn is default_collate
-        # Workers collate into numpy (cheap to ship); the main process makes tensors.
+        # Workers collate into numpy (cheap to pickle); this process makes tensors.
         collate = collate_numpy if (workers and default) else self.collate_fn
-        if self._is_iterable:
-            return self._iter_iterable(setup, collate, default)
-        return self._iter_map(setup, collate, default, workers)
-
-    def _iter_map(self, setup, collate, default, workers):
-        batches = list(self._index_sampler)
-        fetch = _FetchBatch(self.dataset, self._auto_collation, collate, setup)
-        ds = grain.MapDataset.source(batches).map(fetch)
+        tasks = itertools.repeat(None) if self._is_iterable else list(self._index_sampler)[skip:]
+        if resume is not None:
+            # The replayed draws gave this epoch's order; now put the generators where they were
+            # (the default one) or where they were when the state was saved (the loader's own).
+            for g, s, saved in zip(gens, before, resume["generators"]):
+                g.set_state(s if g is _default_generator() else saved)
+        self._epoch = {"epoch_rng": snapshot, "num_yielded": skip, "base_seed": base_seed, "drew_base_seed": drew}
         if not workers:
-            for i in range(len(ds)):
-                yield ds[i]
-            return
-        yield from self._run_workers(ds.to_iter_dataset(grain.ReadOptions(num_threads=0, prefetch_buffer_size=0)), default)
-
-    def _iter_iterable(self, setup, collate, default):
-        import jtorch.utils.data._utils.worker as w
-
-        if not self.num_workers:
-            w._worker_info = None
-            yield from _batches(self.dataset, self.batch_size, self.drop_last, collate)
-            return
-        src = _IterableSource(self.dataset, self.batch_size, self.drop_last, collate, setup)
-        yield from self._run_workers(src, default)
-
-    def _run_workers(self, iter_ds, default):
-        _prepare_grain_multiprocessing()
+            if self._is_iterable:
+                return self._count(iterable_batches(self.dataset, self.batch_size, self.drop_last, collate))
+            fetch = functools.partial(
+                fetch_batch, self.dataset, auto_collation=self._auto_collation, collate_fn=collate
+            )
+            ds = grain.MapDataset.source(tasks).map(fetch)
+            return self._count(ds[i] for i in range(len(ds)))
         self.check_worker_number_rationality()
-        ctx = self.multiprocessing_context
-        if isinstance(ctx, str):
-            ctx = multiprocessing.get_context(ctx)
-        options = grain.MultiprocessingOptions(num_workers=self.num_workers, per_worker_buffer_size=self.prefetch_factor)
-        it = iter(iter_ds.mp_prefetch(options, worker_init_fn=_grain_worker_init))
-        try:
-            for batch in it:
-                yield numpy_to_tensors(batch) if default else batch
-        finally:
-            close = getattr(it, "close", None)
-            if close is not None:
-                close()
+        if pool is None:
+            pool = _WorkerPool(self, base_seed, collate)
+            if self.persistent_workers:
+                self._pool = pool
+        return self._count(self._run_pool(pool, tasks, default))
 
+    def _run_pool(self, pool: _WorkerPool, tasks, default: bool):
+        try:
+            for batch in pool.run_epoch(tasks):
+                yield numpy_to_tensors(batch) if default else batch
+        except KeyboardInterrupt:
+            pool.shutdown(graceful=False)
+            raise
+        finally:
+            if not self.persistent_workers:
+                pool.shutdown()
+
+    def _count(self, batches):
+        """Yield ``batches``, keeping count for state_dict()."""
+        state = self._epoch
+        if self._is_iterable and not self.num_workers:
+            import jtorch.utils.data._utils.worker as w
+
+            w._worker_info = None
+        for batch in batches:
+            state["num_yielded"] += 1
+            yield batch
+        state["epoch_rng"] = None  # epoch done: the next one starts from the generators as they are
+
+    # --- checkpointing (beyond torch, as torchdata's StatefulDataLoader) ---------------------------
+
+    def _rng_generators(self) -> list:
+        """The jtorch generators an epoch draws from: the loader's (or the default) and the samplers'."""
+        from jtorch.random import Generator
+
+        gens = [self.generator or _default_generator()]
+        for s in (self.sampler, getattr(self.batch_sampler, "sampler", None), self.batch_sampler):
+            g = getattr(s, "generator", None)
+            if isinstance(g, Generator) and all(g is not x for x in gens):
+                gens.append(g)
+        return gens
+
+    def state_dict(self) -> dict:
+        """Where iteration stands: the current epoch's generator states before its draws and the
+        number of batches already yielded, so :meth:`load_state_dict` on a fresh loader replays the
+        same order and yields exactly the remaining batches. The default generator is not saved
+        (save it with your checkpoint: ``jtorch.get_rng_state()``); a ``generator=`` the loader was
+        given is. An IterableDataset is supported with ``num_workers=0`` when it has its own
+        ``state_dict()``/``load_state_dict()``."""
+        if self._is_iterable:
+            if self.num_workers or not callable(getattr(self.dataset, "state_dict", None)):
+                raise NotImplementedError(
+                    "DataLoader.state_dict() with an IterableDataset needs num_workers=0 and a dataset with "
+                    "state_dict()/load_state_dict()"
+                )
+            return {"dataset": self.dataset.state_dict()}
+        epoch = getattr(self, "_epoch", None) or {"epoch_rng": None}
+        return {**epoch, "generators": [g.get_state() for g in self._rng_generators()]}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Resume from :meth:`state_dict`: the next ``iter()`` continues the saved epoch."""
+        if self._is_iterable:
+            if self.num_workers or not callable(getattr(self.dataset, "load_state_dict", None)):
+                raise NotImplementedError(
+                    "DataLoader.load_state_dict() with an IterableDataset needs num_workers=0 and a dataset with "
+                    "state_dict()/load_state_dict()"
+                )
+            self.dataset.load_state_dict(state_dict["dataset"])
+            return
+        if state_dict["epoch_rng"] is None:
+            for g, s in zip(self._rng_generators(), state_dict["generators"]):
+                if g is not _default_generator():
+                    g.set_state(s)
+            return
+        self._resume = dict(state_dict)
+
+
+def _default_generator():
+    from jtorch.random import default_generator
+
+    return default_generator
