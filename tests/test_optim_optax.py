@@ -114,7 +114,7 @@ def test_scheduler_lr_change_does_not_recompile():
     opt = jtorch.optim.Adam([w], lr=0.1)
     sched = jtorch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
     compiled = transforms.compiled_group_step(
-        transforms.adam_rule, tuple(sorted(opt._flags(opt.param_groups[0]).items()))
+        transforms.adam_rule, tuple(sorted(opt._flags(opt.param_groups[0]).items())), True
     )
     lrs = set()
     for i in range(10):
@@ -122,6 +122,7 @@ def test_scheduler_lr_change_does_not_recompile():
         opt.step()
         if i == 0:
             size = compiled._cache_size()  # after the first (compiling) step
+            assert size >= 1
         sched.step()
         lrs.add(opt.param_groups[0]["lr"])
     assert len(lrs) == 10
@@ -130,3 +131,30 @@ def test_scheduler_lr_change_does_not_recompile():
     w.grad = jtorch.tensor(np.full(3, 0.5, np.float32))
     opt.step()
     assert compiled._cache_size() == size
+
+
+def test_step_updates_in_place_only_when_nothing_else_holds_the_arrays():
+    """The step donates parameter and state buffers to XLA unless something still references them."""
+    import weakref
+
+    lin = jtorch.nn.Linear(3, 2)
+    opt = jtorch.optim.Adam(lin.parameters(), lr=0.1)
+    x = jtorch.ones(4, 3)
+    lin(x).sum().backward()
+    opt.step()  # creates the state
+    lin(x).sum().backward()
+    old = weakref.ref(lin.weight._arr)
+    opt.step()
+    assert old() is None or old().is_deleted()  # the buffer went to XLA for the update
+
+    # A graph still alive saved the weight: it keeps its array (no donation), a second backward works.
+    loss = lin(x).sum()
+    loss.backward(retain_graph=True)
+    held = lin.weight._arr
+    before = np.asarray(held).copy()
+    view = lin.weight.detach().numpy()
+    opt.step()
+    assert not held.is_deleted()
+    np.testing.assert_array_equal(view, before)  # a numpy view keeps the values it saw
+    loss.backward()
+    assert not np.array_equal(lin.weight.detach().numpy(), before)

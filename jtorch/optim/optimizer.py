@@ -11,6 +11,7 @@ and state tensors held by the user see the update, as in torch.
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any, Callable
 
+import jax
 import jax.numpy as jnp
 
 from jtorch._tensor import Tensor
@@ -448,16 +450,20 @@ class _RuleOptimizer(Optimizer):
                     raise NotImplementedError(f"jtorch.optim.{type(self).__name__}: complex parameters")
                 if p.grad.is_sparse:
                     raise RuntimeError(f"{self._name or type(self).__name__} does not support sparse gradients")
-            states = []
             for p in params:
-                st = self.state[p] if p in self.state else {}
-                if len(st) == 0:
+                if len(self.state.get(p, ())) == 0:
                     st = self._init_state(p, group)
-                    if st:
+                    if st:  # as torch, a parameter without state (SGD without momentum) gets no entry
                         self.state[p].update(st)
-                states.append(self._functional_state(st, p, group))
+            current = [self.state.get(p, {}) for p in params]
+            donate = all(_sole_owner(p) for p in params) and all(
+                _sole_owner(v) for st in current for v in st.values() if isinstance(v, Tensor)
+            )
+            states = [self._functional_state(st, p, group) for st, p in zip(current, params)]
+            del current
             hp = {k: _hyper_array(v) for k, v in self._hyper(group).items()}
-            fn = transforms.compiled_group_step(type(self)._rule, tuple(sorted(self._flags(group).items())))
+            flags = tuple(sorted(self._flags(group).items()))
+            fn = transforms.compiled_group_step(type(self)._rule, flags, donate)
             new_ps, new_states = fn(
                 tuple(p._data for p in params), tuple(p.grad._data for p in params), tuple(states), hp
             )
@@ -467,6 +473,16 @@ class _RuleOptimizer(Optimizer):
                 if ns:
                     self._store_state(self.state[p], ns)
         return loss
+
+
+def _sole_owner(t: Tensor) -> bool:
+    """Whether ``t`` is a root tensor holding the only reference to its array, so the step may donate it.
+
+    A live autograd graph that saved the parameter, a numpy view, a pending checkpoint write or a
+    second tensor sharing the array all hold references; then the update allocates new buffers
+    instead, and those holders keep the old values. (2 = the attribute + getrefcount's argument.)
+    """
+    return t._base is None and not isinstance(t._arr, jax.core.Tracer) and sys.getrefcount(t._arr) <= 2
 
 
 def _scalar_state(value: float):

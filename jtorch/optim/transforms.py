@@ -518,12 +518,14 @@ def muon(
 
 
 @functools.lru_cache(maxsize=None)
-def compiled_group_step(rule: Callable, flags: tuple):
+def compiled_group_step(rule: Callable, flags: tuple, donate: bool = False):
     """The jitted per-group update ``(params, grads, states, hyperparams) -> (params, states)``.
 
     Cached per rule and static flags; jax.jit caches per structure, shapes and dtypes. Hyperparameters
     are traced float64 scalars, so new values (a scheduler's lr) reuse the compiled program. The
-    Optimizer takes the rule's new parameter directly (no ``p + (new_p - p)`` round trip).
+    Optimizer takes the rule's new parameter directly (no ``p + (new_p - p)`` round trip). With
+    ``donate`` the old parameter and state buffers are given to XLA to write the new values into
+    (an in-place update, as torch's; about 2x faster for a memory-bound step on CPU).
     """
     kw = dict(flags)
 
@@ -531,4 +533,4 @@ def compiled_group_step(rule: Callable, flags: tuple):
         outs = [rule(p, g, s, hp, **kw) for p, g, s in zip(params, grads, states)]
         return tuple(o[0] for o in outs), tuple(o[1] for o in outs)
 
-    return jax.jit(step)
+    return jax.jit(step, donate_argnums=(0, 2) if donate else ())
