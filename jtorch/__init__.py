@@ -30,6 +30,13 @@ from jtorch import serialization  # noqa: E402,F401
 from jtorch.serialization import load, save  # noqa: E402,F401
 from jtorch._compile import compile  # noqa: E402,F401
 from jtorch import func  # noqa: E402,F401
+from jtorch import amp, cpu, jit, profiler  # noqa: E402,F401
+import jtorch.utils.checkpoint  # noqa: E402,F401
+from jtorch.amp.autocast_mode import (  # noqa: E402,F401
+    autocast, autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache, get_autocast_dtype,
+    is_autocast_cache_enabled, is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype,
+    set_autocast_enabled,
+)
 from jtorch import fft, special  # noqa: E402,F401
 from jtorch.autograd.grad_mode import (  # noqa: E402,F401
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,

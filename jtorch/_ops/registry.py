@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 
+from jtorch.amp.autocast_mode import autocast_op
+
 FUNCTIONS: dict = {}
 METHODS: dict = {}
 
@@ -65,12 +67,13 @@ def torch_op(name: str | None = None, *, function: bool = True, method: bool = T
 
     def deco(f):
         names = (name or f.__name__,) + tuple(aliases)
-        wrapped = _with_out(f)
+        g = autocast_op(names[0])(f)  # casts inputs inside torch.autocast if the op is on its lists; else g is f
+        wrapped = _with_out(g)
         for n in names:
             if function:
                 FUNCTIONS[n] = wrapped
             if method:
-                METHODS[n] = f
+                METHODS[n] = g
             if inplace:
                 METHODS[n + "_"] = _inplace_method(f, n)
         return wrapped

@@ -13,3 +13,13 @@ from jtorch.nn._functional.embedding import *  # noqa: F401,F403
 from jtorch.nn._functional.vision import *  # noqa: F401,F403
 from jtorch.nn._functional.attention import *  # noqa: F401,F403
 from jtorch.nn._functional.rnn import *  # noqa: F401,F403
+
+
+def _wrap_for_autocast() -> None:
+    """torch.autocast's op lists apply at these entry points (jtorch/amp/autocast_mode.py)."""
+    from jtorch.amp.autocast_mode import wrap_namespace
+
+    wrap_namespace(globals())
+
+
+_wrap_for_autocast()
