@@ -30,6 +30,7 @@ from jtorch import serialization  # noqa: E402,F401
 from jtorch.serialization import load, save  # noqa: E402,F401
 from jtorch._compile import compile  # noqa: E402,F401
 from jtorch import func  # noqa: E402,F401
+from jtorch import distributions  # noqa: E402,F401
 from jtorch import amp, cpu, jit, profiler  # noqa: E402,F401
 import jtorch.utils.checkpoint  # noqa: E402,F401
 from jtorch.amp.autocast_mode import (  # noqa: E402,F401
