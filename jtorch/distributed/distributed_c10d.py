@@ -24,6 +24,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
+import warnings
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -37,10 +38,10 @@ from jtorch._tensor import Tensor
 
 __all__ = [
     "Backend", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
-    "all_gather_object", "all_reduce", "barrier", "broadcast", "broadcast_object_list", "destroy_process_group",
+    "all_gather_object", "all_gather_single", "all_reduce", "barrier", "broadcast", "broadcast_object_list", "destroy_process_group",
     "get_backend", "get_process_group_ranks", "get_rank", "get_world_size", "group", "init_process_group",
     "is_available", "is_gloo_available", "is_initialized", "is_mpi_available", "is_nccl_available",
-    "is_torchelastic_launched", "new_group", "reduce", "reduce_scatter", "reduce_scatter_tensor",
+    "is_torchelastic_launched", "new_group", "reduce", "reduce_scatter", "reduce_scatter_single", "reduce_scatter_tensor",
 ]  # fmt: skip
 
 _NOT_INIT = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -332,11 +333,16 @@ def barrier(group: ProcessGroup | None = None, async_op: bool = False, device_id
 # --- collectives ------------------------------------------------------------------------------------
 
 
+def _type_repr(obj) -> str:
+    """``type(obj)`` as torch prints it (jtorch's Tensor reads as torch.Tensor)."""
+    return "<class 'torch.Tensor'>" if type(obj) is Tensor else str(type(obj))
+
+
 def _check_single_tensor(param, param_name: str) -> None:
     if not isinstance(param, Tensor):
         raise TypeError(
             f"""Invalid function argument. Expected parameter `{param_name}` of type torch.Tensor
-             but got {type(param)} instead."""
+             but got {_type_repr(param)} instead."""
         )
 
 
@@ -344,12 +350,12 @@ def _check_tensor_list(param, param_name: str) -> None:
     if not isinstance(param, list):
         raise TypeError(
             f"""Invalid function argument. Expected parameter `{param_name}` of type List[torch.Tensor]
-             but got {type(param)} instead."""
+             but got {_type_repr(param)} instead."""
         )
     if not all(isinstance(p, Tensor) for p in param):
         raise TypeError(
             f"""Invalid function argument. Expected parameter `{param_name}` of type List[torch.Tensor]
-             but got {type(param)} with elements of type {[type(p) for p in param]}."""
+             but got {_type_repr(param)} with elements of type [{", ".join(_type_repr(p) for p in param)}]."""
         )
 
 
@@ -516,7 +522,7 @@ def all_gather(tensor_list: list[Tensor], tensor: Tensor, group: ProcessGroup | 
     return Work() if async_op else None
 
 
-def all_gather_into_tensor(
+def all_gather_single(
     output_tensor: Tensor, input_tensor: Tensor, group: ProcessGroup | None = None, async_op: bool = False
 ):
     """Every rank's ``input_tensor`` concatenated (``(world*n, ...)``) or stacked (``(world, n, ...)``)."""
@@ -525,7 +531,7 @@ def all_gather_into_tensor(
     pg = _resolve(group)
     if output_tensor.numel() != pg.size() * input_tensor.numel():
         raise ValueError(
-            f"all_gather_into_tensor: output tensor size {tuple(output_tensor.shape)} must be world size ({pg.size()}) "
+            f"all_gather_single: output tensor size {tuple(output_tensor.shape)} must be world size ({pg.size()}) "
             f"times the input tensor size {tuple(input_tensor.shape)}"
         )
     rows = _gather_array(input_tensor._data, pg.size())
@@ -554,7 +560,7 @@ def reduce_scatter(
     return Work() if async_op else None
 
 
-def reduce_scatter_tensor(
+def reduce_scatter_single(
     output: Tensor, input: Tensor, op=ReduceOp.SUM, group: ProcessGroup | None = None, async_op: bool = False
 ):
     """Rank r's ``output`` receives chunk r (along dim 0 or a stacked dim) of the reduction of ``input``."""
@@ -563,12 +569,36 @@ def reduce_scatter_tensor(
     pg = _resolve(group)
     if input.numel() != pg.size() * output.numel():
         raise ValueError(
-            f"reduce_scatter_tensor: input tensor size {tuple(input.shape)} must be world size ({pg.size()}) times the "
+            f"reduce_scatter_single: input tensor size {tuple(input.shape)} must be world size ({pg.size()}) times the "
             f"output tensor size {tuple(output.shape)}"
         )
     chunks = input._data.reshape((pg.size(), *output.shape))
     output._assign_array(_all_reduce_array(chunks, _op_name(op), pg.size())[pg.rank()])
     return Work() if async_op else None
+
+
+def all_gather_into_tensor(
+    output_tensor: Tensor, input_tensor: Tensor, group: ProcessGroup | None = None, async_op: bool = False
+):
+    """Deprecated in torch 2.13 for ``all_gather_single`` (same FutureWarning)."""
+    warnings.warn(
+        "`torch.distributed.all_gather_into_tensor` is deprecated. Please use `torch.distributed.all_gather_single` instead.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return all_gather_single(output_tensor, input_tensor, group, async_op)
+
+
+def reduce_scatter_tensor(
+    output: Tensor, input: Tensor, op=ReduceOp.SUM, group: ProcessGroup | None = None, async_op: bool = False
+):
+    """Deprecated in torch 2.13 for ``reduce_scatter_single`` (same FutureWarning)."""
+    warnings.warn(
+        "`torch.distributed.reduce_scatter_tensor` is deprecated. Please use `torch.distributed.reduce_scatter_single` instead.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return reduce_scatter_single(output, input, op, group, async_op)
 
 
 # --- Python objects (pickled into byte tensors, as torch does) -----------------------------------------
