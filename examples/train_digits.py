@@ -52,7 +52,9 @@ class MLP(nn.Module):
 def progress(epoch: int, epochs: int, done: int, total: int, loss: float) -> None:
     width = 30
     filled = width * done // total
-    sys.stdout.write(f"\repoch {epoch}/{epochs} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} loss {loss:.4f}")
+    sys.stdout.write(
+        f"\repoch {epoch}/{epochs} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} loss {loss:.4f}"
+    )
     sys.stdout.flush()
 
 
@@ -111,7 +113,15 @@ def main(epochs: int = 15, workers: int = 0, logdir: str = "runs/digits", resume
         writer.add_scalar("accuracy/test", accuracy, epoch)
         for name, p in model.named_parameters():
             writer.add_histogram(name, p, epoch)
-        torch.save({"epoch": epoch + 1, "model": model.state_dict(), "optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, ckpt_path)
+        torch.save(
+            {
+                "epoch": epoch + 1,
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+            },
+            ckpt_path,
+        )
         print(f"  test accuracy {accuracy:.3f}  lr {scheduler.get_last_lr()[0]:.2e}  {time.time() - t0:.1f}s")
     writer.close()
     print(f"TensorBoard: tensorboard --logdir {logdir}")
@@ -121,7 +131,9 @@ def main(epochs: int = 15, workers: int = 0, logdir: str = "runs/digits", resume
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=15)
-    parser.add_argument("--workers", type=int, default=0, help="DataLoader worker processes (spawned; each imports jtorch)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="DataLoader worker processes (spawned; each imports jtorch)"
+    )
     parser.add_argument("--logdir", default="runs/digits")
     parser.add_argument("--resume", action="store_true")
     args = parser.parse_args()

@@ -353,7 +353,7 @@ def _split(stdout: str) -> dict[str, str | None]:
 
 
 def compare_many(
-    scripts: list[str],
+    scripts: list,
     *,
     rtol: float = 1e-4,
     atol: float = 1e-6,
@@ -362,11 +362,16 @@ def compare_many(
     timeout: float = 600,
     keep: str | None = None,
 ) -> dict[str, tuple[int, str]]:
-    """Batch mode: run all scripts (no arguments) in one torch process and one jtorch process, each script
-    reseeded in its own working directory, and compare each pair. Saves the per-process start-up (importing
-    torch, jtorch and JAX) when checking many short programs; a script that changes process-wide state
-    (default dtype, print options) affects those after it. Returns {script: (status, report)}."""
-    scripts = [os.path.abspath(s) for s in scripts]
+    """Batch mode: run all scripts in one torch process and one jtorch process, each script reseeded in its
+    own working directory, and compare each pair. An entry may be ``(script, [args])`` to pass arguments.
+    Saves the per-process start-up (importing torch, jtorch and JAX) when checking many short programs; a
+    script that changes process-wide state (default dtype, print options) affects those after it.
+    Returns {script: (status, report)}."""
+    argv = {}
+    for s in scripts:
+        path, args = (s, []) if isinstance(s, str) else (s[0], list(s[1]))
+        argv[os.path.abspath(path)] = args
+    scripts = list(argv)
     root = keep or tempfile.mkdtemp(prefix="jtorch_parity_")
     weights = os.path.join(root, "weights")
     os.makedirs(weights, exist_ok=True)
@@ -374,7 +379,7 @@ def compare_many(
     outs = {}
     for b in ("torch", "jtorch"):
         os.makedirs(os.path.join(root, b), exist_ok=True)
-        rc, out, err = run_backend(b, [(s, stem(s, b), []) for s in scripts], weights, seed, timeout)
+        rc, out, err = run_backend(b, [(s, stem(s, b), argv[s]) for s in scripts], weights, seed, timeout)
         outs[b] = (rc, _split(out), err)
     results = {}
     for s in scripts:
