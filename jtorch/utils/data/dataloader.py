@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 import grain
 
 from jtorch.utils.data import _utils
+from jtorch.utils.data._utils import shared
 from jtorch.utils.data._utils.collate import collate_numpy, default_collate, default_convert, numpy_to_tensors
 from jtorch.utils.data._utils.worker import (
     ExceptionWrapper,
@@ -48,12 +49,17 @@ class _InfiniteConstantSampler(Sampler):
 
 
 def _draw_base_seed(generator) -> int:
-    """One 63-bit draw from ``generator`` (or the default one), as torch's loader does per epoch."""
+    """One 62-bit draw from ``generator`` (or the default one), as torch's loader does per epoch.
+
+    Made on the host from the bits of one fresh key: ``jax.random.randint`` would compile a
+    program (about 0.5 s) only to produce a Python int."""
     import jax
+    import numpy as np
 
     from jtorch.random import next_key
 
-    return int(jax.random.randint(next_key(generator), (), 0, 2**62, dtype="int64"))
+    hi, lo = np.asarray(jax.random.key_data(next_key(generator))).ravel()[:2].tolist()
+    return ((hi << 32) | lo) >> 2
 
 
 # --- worker processes -------------------------------------------------------------------------
@@ -83,7 +89,7 @@ def _mp_context(ctx):
     return ctx
 
 
-def _shutdown_workers(workers, index_queues, data_queue, graceful: list) -> None:
+def _shutdown_workers(workers, index_queues, data_queue, blocks, graceful: list) -> None:
     """Ask every worker to stop, give them a second, then terminate the rest (stuck in user code).
     After an error (``graceful[0]`` False) the workers are in no known state: terminate at once."""
     for q in index_queues:
@@ -101,6 +107,7 @@ def _shutdown_workers(workers, index_queues, data_queue, graceful: list) -> None
     for q in (*index_queues, data_queue):
         q.cancel_join_thread()
         q.close()
+    shared.release(blocks)
 
 
 class _WorkerPool:
@@ -118,11 +125,12 @@ class _WorkerPool:
         self.epoch = 0
         self.data_queue = ctx.Queue()
         self.index_queues, self.workers = [], []
+        payload, self._blocks = shared.dumps((loader.dataset, collate, loader.worker_init_fn))
         for wid in range(n):
             iq = ctx.Queue()
             iq.cancel_join_thread()
-            args = (loader.dataset, self.is_iterable, iq, self.data_queue, loader._auto_collation, collate)
-            args += (loader.batch_size, loader.drop_last, base_seed + wid, loader.worker_init_fn, wid, n)
+            args = (payload, self.is_iterable, iq, self.data_queue, loader._auto_collation)
+            args += (loader.batch_size, loader.drop_last, base_seed + wid, wid, n)
             w = ctx.Process(target=_worker_loop, args=args, daemon=True)
             w.start()
             self.index_queues.append(iq)
@@ -130,7 +138,7 @@ class _WorkerPool:
         # Runs on shutdown(), on garbage collection of the pool and at interpreter exit.
         self._graceful = [True]
         self._finalizer = weakref.finalize(
-            self, _shutdown_workers, self.workers, self.index_queues, self.data_queue, self._graceful
+            self, _shutdown_workers, self.workers, self.index_queues, self.data_queue, self._blocks, self._graceful
         )
 
     @property
@@ -329,7 +337,18 @@ class DataLoader:
         if collate_fn is None:
             collate_fn = default_collate if self._auto_collation else default_convert
         self.collate_fn = collate_fn
+        self._pool = None
+        self._resume = None
+        self._epoch = None
         self.__initialized = True
+        if multiprocessing_context is None and self._effective_workers():
+            # Start the fork server now: its import of jtorch then overlaps whatever the program
+            # does before the first iter() (building the model, compiling). It is started with
+            # fork+exec (no fork of this process), which is safe whatever threads JAX runs.
+            from multiprocessing import forkserver
+
+            _mp_context(None)
+            forkserver.ensure_running()
 
     def __setattr__(self, attr, val):
         if getattr(self, "_DataLoader__initialized", False) and attr in (
@@ -392,9 +411,9 @@ class DataLoader:
     # --- iteration ------------------------------------------------------------------------------
 
     def __iter__(self):
-        resume, self._resume = getattr(self, "_resume", None), None
+        resume, self._resume = self._resume, None
         workers = self._effective_workers()
-        pool = getattr(self, "_pool", None)
+        pool = self._pool
         if pool is not None and not pool.alive:
             pool = None
         gens = self._rng_generators()
@@ -489,7 +508,7 @@ class DataLoader:
                     "state_dict()/load_state_dict()"
                 )
             return {"dataset": self.dataset.state_dict()}
-        epoch = getattr(self, "_epoch", None) or {"epoch_rng": None}
+        epoch = self._epoch or {"epoch_rng": None}
         return {**epoch, "generators": [g.get_state() for g in self._rng_generators()]}
 
     def load_state_dict(self, state_dict: dict) -> None:

@@ -100,11 +100,27 @@ def _tensor_leaf(kind, batch):
         return jtorch.from_numpy(np.stack(batch))
     if kind == "npscalar":
         return jtorch.as_tensor(np.asarray(batch))
+    arr = _py_numbers(kind, batch)
+    if arr is not None:
+        return jtorch.from_numpy(arr)
     if kind == "float":
         return jtorch.tensor(batch, dtype=jtorch.float64)
-    if kind == "bool":
-        return jtorch.tensor(batch)
     return jtorch.tensor(batch)
+
+
+def _py_numbers(kind, batch):
+    """A list of Python numbers as numpy with torch's dtype (float64, int64, bool) when the list is
+    uniform (one numpy conversion instead of jtorch.tensor's per-element dtype inference); None
+    for mixed lists (e.g. ints and floats give float32 in torch), left to ``tensor``'s rules."""
+    if kind == "float":
+        return np.asarray(batch, dtype=np.float64)
+    exact = int if kind == "int" else bool
+    if not all(type(x) is exact for x in batch):
+        return None
+    try:
+        return np.asarray(batch, dtype=np.int64 if kind == "int" else np.bool_)
+    except OverflowError:
+        return None
 
 
 def _numpy_leaf(kind, batch):
@@ -122,11 +138,10 @@ def _numpy_leaf(kind, batch):
         return np.stack(batch)
     if kind == "npscalar":
         return np.asarray(batch)
-    if kind == "float":
-        return np.asarray(batch, dtype=np.float64)
-    if kind == "bool":
-        return np.asarray(batch, dtype=np.bool_)
-    return np.asarray(batch, dtype=np.int64)
+    arr = _py_numbers(kind, batch)
+    if arr is None:  # mixed Python numbers: tensor()'s dtype rules
+        return np.asarray(_tensor_leaf(kind, batch)._data)
+    return arr
 
 
 def default_collate(batch):

@@ -109,26 +109,28 @@ def iterable_batches(dataset, batch_size, drop_last, collate_fn):
 
 
 def _worker_loop(
-    dataset,
+    payload: bytes,
     is_iterable: bool,
     index_queue,
     data_queue,
     auto_collation: bool,
-    collate_fn,
     batch_size,
     drop_last: bool,
     seed: int,
-    init_fn,
     worker_id: int,
     num_workers: int,
 ) -> None:
-    """Body of one worker process (torch's ``_worker_loop``, without its shared-memory tensors)."""
+    """Body of one worker process (torch's ``_worker_loop``). ``payload`` is the pickled
+    ``(dataset, collate_fn, worker_init_fn)``, its large arrays in shared memory (see ``shared``)."""
     import multiprocessing
+    import pickle
 
     import jtorch
 
     global _worker_info
     try:
+        dataset, collate_fn, init_fn = pickle.loads(payload)
+        del payload
         random.seed(seed)
         jtorch.manual_seed(seed)
         _worker_info = WorkerInfo(worker_id, num_workers, seed, dataset)
