@@ -18,7 +18,8 @@ _SCRIPT = textwrap.dedent(
     import jtorch as torch
     import jtorch.distributed as dist
 
-    dist.init_process_group("gloo")  # env://: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
+    from datetime import timedelta
+    dist.init_process_group("gloo", timeout=timedelta(seconds=60))  # env://: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
     r, w = dist.get_rank(), dist.get_world_size()
     assert (r, w) == (int(os.environ["RANK"]), 2) and dist.is_initialized() and dist.get_backend() == "gloo"
 

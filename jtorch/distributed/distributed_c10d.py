@@ -284,6 +284,7 @@ def destroy_process_group(group: ProcessGroup | None = None) -> None:
     if _World.started_jax:
         jax.distributed.shutdown()
         _World.started_jax = False
+    _process_mesh.cache_clear()
     GroupMember.WORLD = globals()["group"].WORLD = None
     _World.backend = None
 
