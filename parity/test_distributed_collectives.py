@@ -80,7 +80,8 @@ def groups():
 @covers(
     "distributed.init_process_group", "distributed.all_reduce", "distributed.broadcast", "distributed.all_gather",
     "distributed.all_gather_into_tensor", "distributed.reduce_scatter", "distributed.reduce_scatter_tensor",
-    "distributed.all_gather_single", "distributed.reduce_scatter_single",
+    "distributed.all_gather_single", "distributed.reduce_scatter_single", "distributed.gather", "distributed.scatter",
+    "distributed.all_to_all_single", "distributed.all_to_all",
     "distributed.reduce", "distributed.all_gather_object", "distributed.broadcast_object_list",
 )  # fmt: skip
 def test_collectives_in_a_world_of_one(groups):
@@ -124,6 +125,23 @@ def test_collectives_in_a_world_of_one(groups):
     tdist.reduce(t, dst=0, op=tdist.ReduceOp.MAX)
     jdist.reduce(j, dst=0, op=jdist.ReduceOp.MAX)
     assert_same(t, j, 0, 0, "reduce")
+    tl, jl = [torch.zeros(2, 3)], [jtorch.zeros(2, 3)]
+    tdist.gather(torch.tensor(vals), tl, dst=0)
+    jdist.gather(jtorch.tensor(vals), jl, dst=0)
+    assert_same(tl[0], jl[0], 0, 0, "gather")
+    t, j = torch.zeros(2, 3), jtorch.zeros(2, 3)
+    tdist.scatter(t, [torch.tensor(vals) + 1], src=0)
+    jdist.scatter(j, [jtorch.tensor(vals) + 1], src=0)
+    assert_same(t, j, 0, 0, "scatter")
+    _same_error(lambda: tdist.scatter(torch.zeros(2), src=0), lambda: jdist.scatter(jtorch.zeros(2), src=0))
+    t, j = torch.zeros(2, 3), jtorch.zeros(2, 3)
+    tdist.all_to_all_single(t, torch.tensor(vals) * 3)
+    jdist.all_to_all_single(j, jtorch.tensor(vals) * 3)
+    assert_same(t, j, 0, 0, "all_to_all_single")
+    tl, jl = [torch.zeros(2, 3)], [jtorch.zeros(2, 3)]
+    tdist.all_to_all(tl, [torch.tensor(vals) - 2])
+    jdist.all_to_all(jl, [jtorch.tensor(vals) - 2])
+    assert_same(tl[0], jl[0], 0, 0, "all_to_all")
     tobj, jobj = [None], [None]
     tdist.all_gather_object(tobj, {"a": [1, 2]})
     jdist.all_gather_object(jobj, {"a": [1, 2]})

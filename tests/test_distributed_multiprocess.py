@@ -1,5 +1,5 @@
 """Two processes on loopback (jax.distributed, coordinator 127.0.0.1 on a free port): init_process_group
-from torch's env:// variables, the collectives give torch's results, DistributedSampler splits by rank,
+from torch's env:// variables (rank 0) and a tcp:// URL (rank 1), the collectives give torch's results, DistributedSampler splits by rank,
 and DDP steps (eager, and under jtorch.compile, which falls back to eager across processes) leave both
 ranks with the same parameters, equal to one process training on both ranks' batches.
 
@@ -19,7 +19,11 @@ _SCRIPT = textwrap.dedent(
     import jtorch.distributed as dist
 
     from datetime import timedelta
-    dist.init_process_group("gloo", timeout=timedelta(seconds=60))  # env://: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
+    if os.environ["RANK"] == "0":  # env://: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE
+        dist.init_process_group("gloo", timeout=timedelta(seconds=60))
+    else:
+        url = f"tcp://127.0.0.1:{os.environ['MASTER_PORT']}?rank=1&world_size=2"
+        dist.init_process_group("gloo", init_method=url, timeout=timedelta(seconds=60))
     r, w = dist.get_rank(), dist.get_world_size()
     assert (r, w) == (int(os.environ["RANK"]), 2) and dist.is_initialized() and dist.get_backend() == "gloo"
 
@@ -60,6 +64,20 @@ _SCRIPT = textwrap.dedent(
     t = torch.ones(2) * (r + 1)
     dist.reduce(t, dst=0)
     eq(t, [3, 3] if r == 0 else [2, 2])
+
+    gl = [torch.zeros(2) for _ in range(2)] if r == 1 else None
+    dist.gather(torch.tensor([r, -r], dtype=torch.float32), gl, dst=1)
+    if r == 1:
+        eq(gl[0], [0, 0]); eq(gl[1], [1, -1])
+    t = torch.zeros(2)
+    dist.scatter(t, [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0])] if r == 0 else None, src=0)
+    eq(t, [1, 2] if r == 0 else [3, 4])
+    out = torch.zeros(4)
+    dist.all_to_all_single(out, torch.arange(4.0) + 10 * r)  # rank r gets chunk r of every rank
+    eq(out, [0, 1, 10, 11] if r == 0 else [2, 3, 12, 13])
+    outs = [torch.zeros(1) for _ in range(2)]
+    dist.all_to_all(outs, [torch.tensor([10.0 * r + k]) for k in range(2)])
+    eq(outs[0], [r]); eq(outs[1], [10 + r])
 
     objs = [None, None]
     dist.all_gather_object(objs, {"rank": r})

@@ -38,10 +38,11 @@ from jtorch._tensor import Tensor
 
 __all__ = [
     "Backend", "GroupMember", "ProcessGroup", "ReduceOp", "Work", "all_gather", "all_gather_into_tensor",
-    "all_gather_object", "all_gather_single", "all_reduce", "barrier", "broadcast", "broadcast_object_list", "destroy_process_group",
-    "get_backend", "get_process_group_ranks", "get_rank", "get_world_size", "group", "init_process_group",
-    "is_available", "is_gloo_available", "is_initialized", "is_mpi_available", "is_nccl_available",
-    "is_torchelastic_launched", "new_group", "reduce", "reduce_scatter", "reduce_scatter_single", "reduce_scatter_tensor",
+    "all_gather_object", "all_gather_single", "all_reduce", "all_to_all", "all_to_all_single", "barrier", "broadcast",
+    "broadcast_object_list", "destroy_process_group", "gather", "get_backend", "get_process_group_ranks", "get_rank",
+    "get_world_size", "group", "init_process_group", "is_available", "is_gloo_available", "is_initialized",
+    "is_mpi_available", "is_nccl_available", "is_torchelastic_launched", "new_group", "reduce", "reduce_scatter",
+    "reduce_scatter_single", "reduce_scatter_tensor", "scatter",
 ]  # fmt: skip
 
 _NOT_INIT = "Default process group has not been initialized, please make sure to call init_process_group."
@@ -600,6 +601,100 @@ def reduce_scatter_tensor(
         stacklevel=2,
     )
     return reduce_scatter_single(output, input, op, group, async_op)
+
+
+def gather(
+    tensor: Tensor,
+    gather_list: list[Tensor] | None = None,
+    dst: int | None = None,
+    group: ProcessGroup | None = None,
+    async_op: bool = False,
+    group_dst: int | None = None,
+):
+    """On rank ``dst``, ``gather_list[r]`` receives rank r's ``tensor`` (same shape on every rank)."""
+    _check_single_tensor(tensor, "tensor")
+    if gather_list:
+        _check_tensor_list(gather_list, "gather_list")
+    pg = _resolve(group)
+    dst = group_dst if dst is None else dst
+    dst = 0 if dst is None else dst
+    _check_root(dst, pg, "destination")
+    if pg.rank() == dst and len(gather_list or ()) != pg.size():
+        raise ValueError("Argument ``gather_list`` must be specified on destination rank.")
+    if pg.rank() != dst and gather_list:
+        raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
+    rows = _gather_array(tensor._data, pg.size())
+    if pg.rank() == dst:
+        for k, out in enumerate(gather_list):
+            out._assign_array(rows[k])
+    return Work() if async_op else None
+
+
+def scatter(
+    tensor: Tensor,
+    scatter_list: list[Tensor] | None = None,
+    src: int | None = None,
+    group: ProcessGroup | None = None,
+    async_op: bool = False,
+    group_src: int | None = None,
+):
+    """Rank r's ``tensor`` receives ``scatter_list[r]`` of rank ``src``."""
+    _check_single_tensor(tensor, "tensor")
+    if scatter_list:
+        _check_tensor_list(scatter_list, "scatter_list")
+    pg = _resolve(group)
+    src = group_src if src is None else src
+    src = 0 if src is None else src
+    _check_root(src, pg, "source")
+    if pg.rank() == src:
+        if not scatter_list:
+            raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
+        stacked = jnp.stack([t._data.astype(tensor._data.dtype) for t in scatter_list])
+    else:
+        if scatter_list:
+            raise ValueError("Argument ``scatter_list`` must NOT be specified on non-source ranks.")
+        stacked = jnp.zeros((pg.size(), *tensor.shape), tensor._data.dtype)
+    tensor._assign_array(_gather_array(stacked, pg.size())[src, pg.rank()])
+    return Work() if async_op else None
+
+
+def all_to_all_single(
+    output: Tensor,
+    input: Tensor,
+    output_split_sizes=None,
+    input_split_sizes=None,
+    group: ProcessGroup | None = None,
+    async_op: bool = False,
+):
+    """Rank r's ``output`` is the concatenation over ranks q of chunk r of q's ``input`` (equal splits only)."""
+    _check_single_tensor(output, "output")
+    _check_single_tensor(input, "input")
+    pg = _resolve(group)
+    w = pg.size()
+    if output_split_sizes or input_split_sizes:
+        raise NotImplementedError("jtorch.distributed.all_to_all_single: uneven split sizes are not supported")
+    if input.shape[0] % w != 0 or output.shape != input.shape:
+        raise ValueError(f"all_to_all_single: input and output must have the same shape, dim 0 divisible by {w}")
+    chunks = input._data.reshape((w, input.shape[0] // w, *input.shape[1:]))
+    rows = _gather_array(chunks, w)  # [sender, chunk, ...]
+    output._assign_array(rows[:, pg.rank()].reshape(output.shape))
+    return Work() if async_op else None
+
+
+def all_to_all(output_tensor_list: list[Tensor], input_tensor_list: list[Tensor], group=None, async_op: bool = False):
+    """``output_tensor_list[q]`` receives rank q's ``input_tensor_list[r]`` (equal shapes)."""
+    _check_tensor_list(output_tensor_list, "output_tensor_list")
+    _check_tensor_list(input_tensor_list, "input_tensor_list")
+    pg = _resolve(group)
+    w = pg.size()
+    if len(input_tensor_list) != w or len(output_tensor_list) != w:
+        raise ValueError(f"all_to_all: expected one input and one output tensor per rank ({w})")
+    if len({tuple(t.shape) for t in [*input_tensor_list, *output_tensor_list]}) != 1:
+        raise NotImplementedError("jtorch.distributed.all_to_all: tensors of different shapes are not supported")
+    rows = _gather_array(jnp.stack([t._data for t in input_tensor_list]), w)
+    for q, out in enumerate(output_tensor_list):
+        out._assign_array(rows[q, pg.rank()])
+    return Work() if async_op else None
 
 
 # --- Python objects (pickled into byte tensors, as torch does) -----------------------------------------
