@@ -58,7 +58,7 @@ def fill(input: Tensor, value) -> Tensor:
     return apply("FillBackward0", _full_like, [input, value])
 
 
-@torch_op()
+@torch_op(method=False)
 def rsub(input, other, *, alpha=1) -> Tensor:
     """``other - alpha * input``."""
     return F["sub"](other, input, alpha=alpha)
@@ -203,7 +203,7 @@ def _histogram(a, w, edges_or_bins, *, nbins, lo_hi, density):
 @torch_op()
 def histogram(input: Tensor, bins, *, range=None, weight=None, density: bool = False):
     if not input.dtype.is_floating_point:
-        raise RuntimeError(f"\"histogramdd\" not implemented for '{_dtype.type_name(input.dtype)}'")
+        check_kind("histogramdd", input.dtype, "f")
     if isinstance(bins, Tensor):
         statics = (("nbins", None), ("lo_hi", None), ("density", bool(density)))
         return histogram_t(*apply("histogram", _histogram, [input, weight, bins], statics))
@@ -218,7 +218,7 @@ def histogram(input: Tensor, bins, *, range=None, weight=None, density: bool = F
 def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
     """torch.cov: rows are variables, columns observations (ATen's own composite, in jtorch ops)."""
     if input.ndim > 2:
-        raise ValueError(
+        raise RuntimeError(
             f"cov(): expected input to have two or fewer dimensions but got an input with {input.ndim} dimensions"
         )
     x = input if input.ndim == 2 else input.view(1, -1)
@@ -250,7 +250,7 @@ def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> 
 @torch_op()
 def corrcoef(input: Tensor) -> Tensor:
     if input.ndim > 2:
-        raise ValueError(
+        raise RuntimeError(
             f"corrcoef(): expected input to have two or fewer dimensions but got an input with {input.ndim} dimensions"
         )
     c = cov(input)
@@ -577,9 +577,6 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
     check_kind("mvlgamma", input.dtype, "bif")
     if not input.dtype.is_floating_point:
         input = input.to(_dtype.get_default_dtype())
-    arr = input._data
-    if not isinstance(arr, jax.core.Tracer) and input.numel() and bool(jnp.any(arr <= (p - 1) / 2)):
-        raise RuntimeError("All elements must be greater than (p-1)/2")
     return apply("MvlgammaBackward0", _mvlgamma, [input], (("p", int(p)),))
 
 
@@ -708,7 +705,22 @@ def from_dlpack(ext_tensor) -> Tensor:
     """Import any ``__dlpack__`` object (a torch or numpy array, a jax array) or a legacy capsule."""
     if isinstance(ext_tensor, Tensor):
         return ext_tensor
+    if not hasattr(ext_tensor, "__dlpack__"):  # a legacy capsule (torch.to_dlpack): host memory
+        ext_tensor = _Capsule(ext_tensor)
     return Tensor._wrap(jax.dlpack.from_dlpack(ext_tensor))
+
+
+class _Capsule:
+    """A DLPack capsule presented through the ``__dlpack__`` protocol jax reads (CPU only)."""
+
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return (1, 0)
 
 
 @torch_op(method=False)
@@ -853,9 +865,26 @@ def resize_as_(self: Tensor, the_template: Tensor, *, memory_format=None) -> Ten
 FUNCTIONS["resize_as_"] = resize_as_
 
 
+@jax.custom_vjp
+def _put_set(flat, i, s):
+    return flat.at[i].set(s)
+
+
+def _put_set_fwd(flat, i, s):
+    return flat.at[i].set(s), i
+
+
+def _put_set_bwd(i, g):
+    # torch's put_ backward: every source element gets grad.take(index), duplicates included
+    return g.at[i].set(0), None, g[i]
+
+
+_put_set.defvjp(_put_set_fwd, _put_set_bwd)
+
+
 def _put(a, idx, src, *, accumulate):
     flat, i, s = a.reshape(-1), idx.reshape(-1), src.reshape(-1).astype(a.dtype)
-    return (flat.at[i].add(s) if accumulate else flat.at[i].set(s)).reshape(a.shape)
+    return (flat.at[i].add(s) if accumulate else _put_set(flat, i, s)).reshape(a.shape)
 
 
 @torch_op(inplace=True)
