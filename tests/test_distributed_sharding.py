@@ -118,6 +118,14 @@ _SCRIPT = textwrap.dedent(
     assert specs(h.parameters()) == [P("shard")] * 4, specs(h.parameters())  # 32 and 4 rows split 4 ways
     np.testing.assert_allclose(np.asarray(h(X[0])._data), np.asarray(make()(X[0])._data), rtol=1e-5, atol=1e-6)
     assert mesh2["shard"].shape == (4,) and mesh2.shape == (2, 4) and mesh2.size() == 8
+    assert mesh2.mesh.tolist() == [[0, 1, 2, 3], [4, 5, 6, 7]] and mesh2["shard"].mesh.tolist() == [0, 1, 2, 3]
+    assert mesh2.get_coordinate() == [0, 0] and mesh2.get_local_rank("shard") == 0
+    assert mesh2.get_group("rep") is dist.group.WORLD
+
+    # DDP over a given DeviceMesh: the same as over the default one.
+    d = torch.nn.parallel.DistributedDataParallel(make(), device_mesh=mesh)
+    assert specs(d.parameters()) == [P()] * 4
+    np.testing.assert_allclose(np.asarray(d(X[0])._data), np.asarray(make()(X[0])._data), rtol=1e-5, atol=1e-6)
     dist.destroy_process_group()
     print("ok")
     """

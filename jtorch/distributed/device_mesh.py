@@ -67,6 +67,32 @@ class DeviceMesh:
         """This process's rank (as ``torch.distributed.get_rank()``)."""
         return jax.process_index()
 
+    def get_coordinate(self) -> list[int]:
+        """Where this process's first local device sits in the mesh (one index per mesh dim)."""
+        here = np.argwhere(self.jax_mesh.devices == jax.local_devices()[0])[0]
+        names = list(self.jax_mesh.axis_names)
+        return [int(here[names.index(d)]) for d in self._dims]
+
+    def get_local_rank(self, mesh_dim: int | str | None = None) -> int:
+        if mesh_dim is None:
+            if self.ndim > 1:
+                raise RuntimeError(f"Found the DeviceMesh have {self.ndim} dimensions")
+            mesh_dim = 0
+        if isinstance(mesh_dim, str):
+            mesh_dim = self.mesh_dim_names.index(mesh_dim)
+        return self.get_coordinate()[mesh_dim]
+
+    def get_group(self, mesh_dim: int | str | None = None):
+        """The process group along ``mesh_dim``: the world group, when it spans every process."""
+        from jtorch.distributed import distributed_c10d as c10d
+
+        pg = c10d._default_group()
+        if pg.size() > 1 and self.ndim > 1:
+            raise NotImplementedError(
+                "DeviceMesh.get_group: per-dimension subgroups across processes are not supported"
+            )
+        return pg
+
     def __getitem__(self, names) -> DeviceMesh:
         if self.mesh_dim_names is None:
             raise RuntimeError("Cannot slice a DeviceMesh without mesh_dim_names!")
