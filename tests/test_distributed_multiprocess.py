@@ -1,7 +1,9 @@
 """Two processes on loopback (jax.distributed, coordinator 127.0.0.1 on a free port): init_process_group
-from torch's env:// variables (rank 0) and a tcp:// URL (rank 1), the collectives give torch's results, DistributedSampler splits by rank,
-and DDP steps (eager, and under jtorch.compile, which falls back to eager across processes) leave both
-ranks with the same parameters, equal to one process training on both ranks' batches.
+from torch's env:// variables (rank 0) and a tcp:// URL (rank 1), the collectives give torch's results,
+DistributedSampler splits by rank, and DDP steps (eager, and under jtorch.compile, which falls back to
+eager across processes) leave both ranks with the same parameters, equal to one process training on both
+ranks' batches; gradients accumulated under no_sync() are averaged at the next synchronized backward, as
+in torch.
 
 Each rank is a subprocess with one CPU device; a hang fails the test through the subprocess timeout."""
 
@@ -132,6 +134,17 @@ _SCRIPT = textwrap.dedent(
         both = [torch.zeros_like(p) for _ in range(2)]
         dist.all_gather(both, p.detach())
         eq(both[0], both[1].numpy())  # bitwise the same on both ranks
+
+    # no_sync: the first backward stays local, the next one averages the accumulated gradients.
+    for m in (ddp, ref):
+        m.zero_grad()
+    with ddp.no_sync():
+        torch.nn.functional.mse_loss(ddp(X[0, r]), Y[0, r]).backward()
+    torch.nn.functional.mse_loss(ddp(X[1, r]), Y[1, r]).backward()
+    for i in (0, 1):
+        torch.nn.functional.mse_loss(ref(X[i].reshape(8, 3)), Y[i].reshape(8, 2)).backward()
+    for p, q in zip(ddp.parameters(), ref.parameters()):
+        np.testing.assert_allclose(p.grad.numpy(), q.grad.numpy(), rtol=1e-5, atol=1e-6)
     dist.destroy_process_group()
     assert not dist.is_initialized()
     print("rank", r, "ok")

@@ -5,7 +5,8 @@ process's devices (``NamedSharding(mesh, P())``) and each forward splits its ten
 dim 0 over that mesh, so forward, backward and the optimizer step (eager or under
 ``jtorch.compile``) run data-parallel as one SPMD program and XLA inserts the gradient reduction.
 Across processes (ranks), as in torch, each rank runs on its own batch and the gradients are
-averaged over ranks during backward (a hook per parameter running ``all_reduce(AVG)``); rank 0's
+averaged over ranks during backward (a post-accumulate-grad hook per parameter running
+``all_reduce(AVG)``, so gradients accumulated under ``no_sync()`` join the next synchronized one); rank 0's
 parameters and buffers are broadcast at construction (``init_sync``) and its buffers before each
 forward (``broadcast_buffers``).
 
@@ -95,7 +96,7 @@ class DistributedDataParallel(Module):
                         dist.broadcast(t, 0)
             for p in module.parameters():
                 if p.requires_grad:
-                    p.register_hook(self._average_over_ranks)
+                    p.register_post_accumulate_grad_hook(self._average_over_ranks)
 
     def _state_tensors(self) -> list[Tensor]:
         return [*self.module.parameters(), *self.module.buffers()]
@@ -107,10 +108,13 @@ class DistributedDataParallel(Module):
         for t in self._state_tensors():
             _sharding.place(t, rep)
 
-    def _average_over_ranks(self, grad: Tensor):
-        if not self.require_backward_grad_sync:
-            return None
-        return Tensor._wrap(dist.distributed_c10d._all_reduce_array(grad._data, "AVG", self.process_group.size()))
+    def _average_over_ranks(self, p: Tensor) -> None:
+        # After accumulation, as torch's reducer: gradients accumulated under no_sync() are averaged
+        # together with this backward's at the next synchronized backward.
+        if self.require_backward_grad_sync and p.grad is not None:
+            p.grad._assign_array(
+                dist.distributed_c10d._all_reduce_array(p.grad._data, "AVG", self.process_group.size())
+            )
 
     @contextlib.contextmanager
     def no_sync(self):
