@@ -16,7 +16,9 @@ synchronously; ``async_op=True`` returns a completed ``Work``.
 Differences from PyTorch: the ``group`` argument accepts only the default (world) group;
 ``store=`` and ``file://`` rendezvous are not supported; a collective on a traced tensor (inside
 ``jtorch.compile``) with more than one process raises NotImplementedError, so the compiled step
-falls back to eager execution.
+falls back to eager execution; every rank's tensor must have the same shape (``all_gather``,
+``gather``, ``all_to_all``) and ``all_to_all_single`` takes even splits only; point-to-point
+``send``/``recv`` are not provided.
 """
 
 from __future__ import annotations
