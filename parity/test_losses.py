@@ -756,8 +756,6 @@ def test_module(name):
     case = Case(name, lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*a), lambda r: (args, grads))
     case.fn = lambda F, T, *a, **kw: (t_mod if T is torch else j_mod)(*[_w(T, x) if kind == "ctc" else x for x in a])
     run_case(case, "float32", None)
-    if name == "TripletMarginWithDistanceLoss" and not hasattr(jtorch.nn, "PairwiseDistance"):
-        pytest.xfail("torch's default distance is an nn.PairwiseDistance child, which jtorch.nn lacks")
     assert repr(j_mod) == repr(t_mod)
 
 

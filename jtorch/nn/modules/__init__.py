@@ -15,5 +15,6 @@ from jtorch.nn.modules.padding import *  # noqa: F401,F403
 from jtorch.nn.modules.pixelshuffle import *  # noqa: F401,F403
 from jtorch.nn.modules.upsampling import *  # noqa: F401,F403
 from jtorch.nn.modules.fold import *  # noqa: F401,F403
+from jtorch.nn.modules.distance import *  # noqa: F401,F403
 from jtorch.nn.modules.rnn import *  # noqa: F401,F403
 from jtorch.nn.modules.transformer import *  # noqa: F401,F403
