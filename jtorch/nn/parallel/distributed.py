@@ -81,6 +81,11 @@ class DistributedDataParallel(Module):
         self.process_group = pg
         self.device_mesh = device_mesh
         self.require_backward_grad_sync = True
+        self._sync_backward = True  # require_backward_grad_sync as of the last forward (torch reads it there)
+        if device_mesh is not None and pg.size() > 1:
+            raise NotImplementedError(
+                "DistributedDataParallel(device_mesh=...) across processes is not supported in jtorch"
+            )
         if device_mesh is not None:
             self._mesh, self._axes = (
                 device_mesh.jax_mesh,
@@ -111,14 +116,14 @@ class DistributedDataParallel(Module):
     def _average_over_ranks(self, p: Tensor) -> None:
         # After accumulation, as torch's reducer: gradients accumulated under no_sync() are averaged
         # together with this backward's at the next synchronized backward.
-        if self.require_backward_grad_sync and p.grad is not None:
+        if self._sync_backward and p.grad is not None:
             p.grad._assign_array(
                 dist.distributed_c10d._all_reduce_array(p.grad._data, "AVG", self.process_group.size())
             )
 
     @contextlib.contextmanager
     def no_sync(self):
-        """Skip the gradient average across ranks in backward passes run inside this context."""
+        """Skip the gradient average across ranks for backward passes of forwards run inside this context."""
         old = self.require_backward_grad_sync
         self.require_backward_grad_sync = False
         try:
@@ -127,6 +132,7 @@ class DistributedDataParallel(Module):
             self.require_backward_grad_sync = old
 
     def forward(self, *inputs: Any, **kwargs: Any) -> Any:
+        self._sync_backward = self.require_backward_grad_sync
         if self.process_group.size() > 1 and self.broadcast_buffers and self.training:
             with _no_grad():
                 for b in self.module.buffers():
