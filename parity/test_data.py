@@ -68,7 +68,9 @@ def _same_structure(t, j):
         assert t == j
 
 
-@covers("utils.data.DataLoader", "utils.data.default_collate", "utils.data.SequentialSampler", "utils.data.BatchSampler")
+@covers(
+    "utils.data.DataLoader", "utils.data.default_collate", "utils.data.SequentialSampler", "utils.data.BatchSampler"
+)
 @pytest.mark.parametrize("batch_size,drop_last", [(1, False), (3, False), (3, True), (None, False)])
 def test_map_dataset_batches_and_collate(batch_size, drop_last):
     ds = MapDS(7)
@@ -97,9 +99,14 @@ def test_tensor_concat_subset_stack_datasets():
 
 @covers("utils.data.default_convert", "utils.data.default_collate")
 def test_collate_rules_and_errors():
-    samples = [[1, 2.5, True, np.float64(3), np.array([1, 2], np.int16), "a"], [3, 4.5, False, np.float64(4), np.array([3, 4], np.int16), "b"]]
+    samples = [
+        [1, 2.5, True, np.float64(3), np.array([1, 2], np.int16), "a"],
+        [3, 4.5, False, np.float64(4), np.array([3, 4], np.int16), "b"],
+    ]
     _same_structure(tud.default_collate(samples), jud.default_collate(samples))
-    _same_structure(tud.default_convert([np.ones(2), (np.zeros(1), "x")]), jud.default_convert([np.ones(2), (np.zeros(1), "x")]))
+    _same_structure(
+        tud.default_convert([np.ones(2), (np.zeros(1), "x")]), jud.default_convert([np.ones(2), (np.zeros(1), "x")])
+    )
     with pytest.raises(RuntimeError, match="each element in list of batch should be of equal size"):
         jud.default_collate([[1, 2], [3]])
     with pytest.raises(TypeError, match="default_collate: batch must contain"):
@@ -144,8 +151,14 @@ def test_random_split_and_samplers():
 def test_distributed_sampler_shards_like_torch():
     ds = list(range(11))
     for drop_last in (False, True):
-        t = [list(tud.DistributedSampler(ds, num_replicas=3, rank=r, shuffle=False, drop_last=drop_last)) for r in range(3)]
-        j = [list(jud.DistributedSampler(ds, num_replicas=3, rank=r, shuffle=False, drop_last=drop_last)) for r in range(3)]
+        t = [
+            list(tud.DistributedSampler(ds, num_replicas=3, rank=r, shuffle=False, drop_last=drop_last))
+            for r in range(3)
+        ]
+        j = [
+            list(jud.DistributedSampler(ds, num_replicas=3, rank=r, shuffle=False, drop_last=drop_last))
+            for r in range(3)
+        ]
         assert t == j
     s = jud.DistributedSampler(ds, num_replicas=2, rank=0, shuffle=True, seed=5)
     first = list(s)
@@ -209,7 +222,9 @@ def test_argument_errors_match_torch():
 def test_len_with_batch_sampler_and_drop_last():
     ds = MapDS(10)
     for bs, dl in [(3, True), (3, False), (10, False), (11, True)]:
-        assert len(jud.DataLoader(ds, batch_size=bs, drop_last=dl)) == len(tud.DataLoader(ds, batch_size=bs, drop_last=dl))
+        assert len(jud.DataLoader(ds, batch_size=bs, drop_last=dl)) == len(
+            tud.DataLoader(ds, batch_size=bs, drop_last=dl)
+        )
     assert len(jud.DataLoader(ds, batch_sampler=[[0, 1], [2]])) == 2
 
 
@@ -238,17 +253,33 @@ class Shards(jud.IterableDataset):
         return iter(range(lo, hi))
 
 
+class TShards(tud.IterableDataset):
+    """``Shards`` for torch's loader (the same split, with torch's get_worker_info)."""
+
+    def __init__(self, start, end):
+        self.start, self.end = start, end
+
+    def __iter__(self):
+        info = tud.get_worker_info()
+        per = int(math.ceil((self.end - self.start) / float(info.num_workers)))
+        lo = self.start + info.id * per
+        return iter(range(lo, min(lo + per, self.end)))
+
+
 @covers("utils.data.get_worker_info")
 def test_workers_keep_order_and_shard_iterables():
-    """Multiprocess loading (grain mp_prefetch): same batches as single-process, in order; the
-    tutorial's worker-sharded IterableDataset gives torch's documented interleaving."""
-    single = list(jud.DataLoader(Squares(), batch_size=2))
+    """Worker processes (persistent, two epochs each): torch's batches in torch's order, for a
+    map-style dataset and for the tutorial's worker-sharded IterableDataset (torch's interleaving)."""
+    torch_map = list(tud.DataLoader(Squares(), batch_size=2, num_workers=2))
+    torch_shards = [int(x) for x in tud.DataLoader(TShards(3, 7), num_workers=2)]
+    assert torch_shards == [3, 5, 4, 6]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        multi = list(jud.DataLoader(Squares(), batch_size=2, num_workers=2))
-        shards = [int(x) for x in jud.DataLoader(Shards(3, 7), num_workers=2)]
-    assert len(single) == len(multi) == 5
-    for a, b in zip(single, multi):
-        assert a[0].tolist() == b[0].tolist() and a[1].tolist() == b[1].tolist()
-        assert a[0].dtype == b[0].dtype == jtorch.float32 and b[1].dtype == jtorch.int64
-    assert shards == [3, 5, 4, 6]
+        j_map = jud.DataLoader(Squares(), batch_size=2, num_workers=2, persistent_workers=True)
+        j_shards = jud.DataLoader(Shards(3, 7), num_workers=2, persistent_workers=True)
+        for _ in range(2):
+            multi = list(j_map)
+            assert len(multi) == len(torch_map) == 5
+            for t, j in zip(torch_map, multi):
+                _same_structure(t, j)
+            assert [int(x) for x in j_shards] == torch_shards

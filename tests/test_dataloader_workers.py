@@ -49,6 +49,8 @@ class FaultyDS(jud.Dataset):
         if i == self.bad:
             if self.mode == "sleep":
                 time.sleep(3)
+            elif self.mode == "slow":
+                time.sleep(0.5)
             elif self.mode == "raise":
                 raise ValueError(f"bad item {i}")
             elif self.mode == "kill":
@@ -118,6 +120,13 @@ def test_worker_exception_keeps_type_message_and_worker_id():
     msg = str(info.value)
     assert msg.startswith("Caught ValueError in DataLoader worker process 1.\nOriginal Traceback")
     assert msg.rstrip().endswith("ValueError: bad item 3")
+
+
+def test_in_order_false_yields_batches_as_they_come():
+    loader = jud.DataLoader(FaultyDS("slow", bad=0, n=4), num_workers=2, in_order=False)
+    got = [float(b) for b in loader]
+    assert sorted(got) == [0.0, 1.0, 2.0, 3.0] and got[0] != 0.0  # item 0 is slow: it comes later
+    assert [float(b) for b in jud.DataLoader(FaultyDS("slow", bad=0, n=4), num_workers=2)] == [0.0, 1.0, 2.0, 3.0]
 
 
 def test_no_workers_left_after_break_or_del():
