@@ -143,3 +143,7 @@ def grad(
             g = g.detach()
         out.append(g)
     return tuple(out)
+
+
+from jtorch.autograd import anomaly_mode, functional  # noqa: E402,F401
+from jtorch.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
