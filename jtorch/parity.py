@@ -39,6 +39,7 @@ _ADDR = re.compile(r"\b0x[0-9a-fA-F]+\b")  # object addresses in reprs differ be
 _JTORCH_IMPORT = re.compile(r"^\s*(?:import|from)\s+jtorch\b(?!\.parity)", re.M)
 _BACKEND_ENV = "JTORCH_PARITY_BACKEND"
 _WEIGHTS_ENV = "JTORCH_PARITY_WEIGHTS"
+_SCRIPT_ENV = "JTORCH_PARITY_SCRIPT"
 
 
 # --- helpers for programs -----------------------------------------------------------------------------------
@@ -62,7 +63,8 @@ def share_initial_weights(model, name: str = "model") -> None:
     if not backend or not folder:
         return
     torch = sys.modules["torch"]  # the real torch, or jtorch under the alias
-    path = os.path.join(folder, f"{name}.pt")
+    script = os.environ.get(_SCRIPT_ENV, "")  # batch mode: one file per script, so names never collide
+    path = os.path.join(folder, f"{script}.{name}.pt" if script else f"{name}.pt")
     if backend == "torch":
         torch.save(model.state_dict(), path)
     else:
@@ -117,6 +119,7 @@ if backend == "torch":
 status = 0
 for job in jobs:
     script, workdir, args = job.split("\t")
+    os.environ["JTORCH_PARITY_SCRIPT"] = os.path.basename(script)
     os.makedirs(workdir, exist_ok=True)
     os.chdir(workdir)
     random.seed(seed)
