@@ -13,11 +13,13 @@ Orbax writes the whole directory under a temporary name and renames it when ever
 (``AsyncCheckpointer`` finalize), so a process killed mid-save never leaves a half-written checkpoint
 under the final name.
 
-Tuning (measured with ``benchmarks/bench_checkpoint.py`` on these 2-core machines): compression off
-(float weights barely compress, and zstd made saving CPU-bound at ~190 MB/s); OCDBT on (a few large
-files instead of one small file per chunk, which also keeps the rename cheap); zarr3 on (its sharded
-codec writes each array as one chunk stream, faster than zarr2 here); ``save_concurrent_gb`` and
-``restore_concurrent_gb`` raised so a 1 GB state dict is never throttled.
+Tuning (``benchmarks/bench_checkpoint.py``-style runs of a 272 MB float32 state dict on these 2-core
+machines, best of 3 under heavy load from other processes, MB/s save/load): orbax's defaults (OCDBT,
+zarr2, zstd) 107/173; compression off 380-470/370-460 (float weights barely compress and zstd made
+saving CPU-bound); OCDBT off 169/306 (one file per array is slower to create and to rename than
+OCDBT's few large files); zarr2 and zarr3 were indistinguishable within the noise, zarr3 is kept as
+orbax's current format. ``save_concurrent_gb``/``restore_concurrent_gb`` are raised so a multi-GB
+state dict is never throttled in batches.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import jax
-import numpy as np
 import orbax.checkpoint as ocp
 from etils import epath
 
@@ -114,7 +115,3 @@ def restore_objects_args() -> ocp.args.Composite:
 def abspath(path: str | os.PathLike) -> epath.Path:
     """orbax's background thread fails on relative paths, so always hand it an absolute one."""
     return epath.Path(os.path.abspath(os.fspath(path)))
-
-
-def numpy_dtype(arr) -> np.dtype:
-    return np.dtype(arr.dtype)
