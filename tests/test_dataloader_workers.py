@@ -6,6 +6,8 @@ Messages are torch's (torch/utils/data/dataloader.py, torch/_utils.py ExceptionW
 
 import gc
 import os
+import pickle
+import re
 import signal
 import time
 
@@ -110,8 +112,9 @@ def test_timeout_raises_torchs_error_quickly():
 
 
 def test_dead_worker_raises():
-    with pytest.raises(RuntimeError, match=r"^DataLoader worker \(pid\(s\) \d+\) exited unexpectedly$"):
+    with pytest.raises(RuntimeError, match=r"^DataLoader worker \(pid\(s\) \d+\) exited unexpectedly$") as info:
         list(jud.DataLoader(FaultyDS("kill"), batch_size=2, num_workers=2))
+    assert re.fullmatch(r"DataLoader worker \(pid \d+\) is killed by signal: Killed\. ", str(info.value.__cause__))
 
 
 def test_worker_exception_keeps_type_message_and_worker_id():
@@ -159,7 +162,7 @@ def test_mid_epoch_resume_gives_the_remaining_batches_then_the_same_epochs(worke
     assert [b.tolist() for b in first] == full[0]
     it = iter(first)  # checkpoint inside the second epoch (persistent workers: no new base seed)
     seen = [next(it).tolist(), next(it).tolist()]
-    sd = first.state_dict()
+    sd = pickle.loads(pickle.dumps(first.state_dict()))  # a checkpoint holds it
     del it, first
     resumed = jud.DataLoader(ds, generator=jtorch.Generator().manual_seed(99), **kw)
     resumed.load_state_dict(sd)

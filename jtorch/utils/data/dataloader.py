@@ -14,6 +14,7 @@ import functools
 import itertools
 import multiprocessing
 import multiprocessing.connection
+import signal
 import time
 import warnings
 import weakref
@@ -160,9 +161,18 @@ class _WorkerPool:
         if not ready:
             self.shutdown(graceful=False)
             raise RuntimeError(f"DataLoader timed out after {self.timeout} seconds")
-        pids = ", ".join(str(w.pid) for w in self.workers if not w.is_alive())
+        dead = [w for w in self.workers if not w.is_alive()]
+        # torch's SIGCHLD handler words the cause; its loader raises "exited unexpectedly" from it.
+        causes = []
+        for w in dead:
+            code = w.exitcode
+            if code is not None and code < 0:
+                causes.append(f"DataLoader worker (pid {w.pid}) is killed by signal: {signal.strsignal(-code)}. ")
+            else:
+                causes.append(f"DataLoader worker (pid {w.pid}) exited unexpectedly with exit code {code}. ")
         self.shutdown(graceful=False)
-        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
+        pids = ", ".join(str(w.pid) for w in dead)
+        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from RuntimeError("".join(causes))
 
     def run_epoch(self, tasks: Iterable):
         """Yield one epoch's batches (numpy-collated or the user's collate output), in task order
