@@ -670,6 +670,40 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True, unpa
     return lu_unpack_t(P, L, U)
 
 
+# --- complex <-> real pairs ---------------------------------------------------------------------------
+# torch returns views of the same storage; these are copies (differentiable): jtorch's view
+# mechanism maps each view element to one root element, and a complex element is two reals.
+
+
+def _as_real(a):
+    return jnp.stack([jnp.real(a), jnp.imag(a)], axis=-1)
+
+
+def _as_complex(a):
+    return jax.lax.complex(a[..., 0], a[..., 1])
+
+
+@torch_op(method=False)
+def view_as_real(input: Tensor) -> Tensor:
+    if not input.dtype.is_complex:
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return apply("ViewAsRealBackward0", _as_real, [input])
+
+
+@torch_op(method=False)
+def view_as_complex(input: Tensor) -> Tensor:
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        name = _dtype.type_name(input.dtype)
+        if input.dtype is _dtype.float16:
+            raise NotImplementedError("view_as_complex: complex32 (ComplexHalf) has no JAX/XLA dtype")
+        raise RuntimeError(
+            f"view_as_complex is only supported for half, float and double tensors, but got a tensor of scalar type: {name}"
+        )
+    if input.ndim == 0 or input.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    return apply("ViewAsComplexBackward0", _as_complex, [input])
+
+
 # --- buffers and DLPack -----------------------------------------------------------------------------
 
 

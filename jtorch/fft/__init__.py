@@ -28,7 +28,7 @@ _COMPLEX = {"float32": _dtype.complex64, "float64": _dtype.complex128}
 def _norm(norm: str | None) -> str:
     norm = "backward" if norm is None else norm
     if norm not in _DUAL:
-        raise ValueError(f"Invalid normalization mode: {norm}")
+        raise RuntimeError(f'Invalid normalization mode: "{norm}"')
     return norm
 
 
