@@ -258,3 +258,14 @@ def test_checkpoint_manager_keeps_last_n_and_resumes(tmp_path):
         assert out["w"].tolist() == [2.0, 2.0, 2.0] and out["meta"]["step"] == 2
     with jdcp.CheckpointManager(tmp_path / "mgr", max_to_keep=2) as mgr:  # a new process finds the same steps
         assert mgr.all_steps() == [2, 3]
+
+
+def test_async_save_snapshots_the_values_at_the_call(tmp_path):
+    """The training loop may keep updating tensors in place while async_save writes (jax arrays are immutable)."""
+    w = jtorch.zeros(4)
+    fut = jdcp.async_save({"w": w}, checkpoint_id=str(tmp_path / "a"))
+    w.add_(1.0)
+    fut.result()
+    out = {"w": jtorch.full((4,), 7.0)}
+    jdcp.load(out, checkpoint_id=str(tmp_path / "a"))
+    assert out["w"].tolist() == [0.0] * 4 and w.tolist() == [1.0] * 4
