@@ -270,11 +270,12 @@ class TShards(tud.IterableDataset):
 def test_workers_keep_order_and_shard_iterables():
     """Worker processes (persistent, two epochs each): torch's batches in torch's order, for a
     map-style dataset and for the tutorial's worker-sharded IterableDataset (torch's interleaving)."""
-    torch_map = list(tud.DataLoader(Squares(), batch_size=2, num_workers=2))
-    torch_shards = [int(x) for x in tud.DataLoader(TShards(3, 7), num_workers=2)]
-    assert torch_shards == [3, 5, 4, 6]
     with warnings.catch_warnings():
+        # torch forks its workers; JAX warns about fork, but they run no JAX (numpy items only).
         warnings.simplefilter("ignore")
+        torch_map = list(tud.DataLoader(Squares(), batch_size=2, num_workers=2))
+        torch_shards = [int(x) for x in tud.DataLoader(TShards(3, 7), num_workers=2)]
+        assert torch_shards == [3, 5, 4, 6]
         j_map = jud.DataLoader(Squares(), batch_size=2, num_workers=2, persistent_workers=True)
         j_shards = jud.DataLoader(Shards(3, 7), num_workers=2, persistent_workers=True)
         for _ in range(2):
