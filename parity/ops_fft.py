@@ -93,6 +93,23 @@ def _views(T, z, r):
     return T.view_as_real(z), T.view_as_complex(r), T.view_as_real(T.view_as_complex(r) * 2)
 
 
+def _stft(T, x, w):
+    s1 = T.stft(x, 8, window=w, return_complex=True)
+    s2 = T.stft(x, 8, hop_length=3, win_length=6, window=w[:6], normalized=True, return_complex=True)
+    s3 = x.stft(8, 4, window=w, center=False, onesided=False, return_complex=True)
+    s4 = T.stft(x.view(2, 10), 4, window=w[:4], pad_mode="constant", return_complex=True)
+    y1 = T.istft(s1, 8, window=w, length=20)
+    y2 = s2.istft(8, 3, 6, window=w[:6], normalized=True)
+    y3 = T.istft(s3, 8, 4, window=w, center=False, onesided=False)
+    return s1, s2, s3, s4, y1, y2, y3
+
+
+def _stft_complex(T, z):
+    w = T.hann_window(4, dtype=T.float64 if z.dtype == T.complex128 else T.float32)
+    s = T.stft(z, 4, window=w)
+    return s, T.istft(s, 4, window=w, return_complex=True)
+
+
 OPS = [
     OpInfo(
         "fft c2c",
@@ -145,6 +162,23 @@ OPS = [
             S(randn(rng, (3,), np.complex64 if dt == np.float32 else np.complex128), randn(rng, (2, 2), dt))
         ],
         covers=("view_as_real", "view_as_complex"),
+    ),
+    OpInfo(
+        "stft/istft",
+        _stft,
+        lambda rng, dt: [S(randn(rng, (20,), dt), np.hanning(10)[1:9].astype(dt))],
+        dtypes=("float32",),  # one dtype: a dozen ops each compile per dtype
+        tols=FFT_TOLS,
+        grad_tols=GRAD_TOLS,
+        covers=("stft", "Tensor.stft", "istft", "Tensor.istft"),
+    ),
+    OpInfo("stft complex", _stft_complex, one((12,)), dtypes=("complex64",), tols=FFT_TOLS, grad_tols=GRAD_TOLS),
+    OpInfo("stft return_complex error", lambda T, x: T.stft(x, 4, window=T.ones(4)), one((12,)), grad=False),
+    OpInfo(
+        "stft n_fft error",
+        lambda T, x: T.stft(x, 40, window=T.ones(40), center=False, return_complex=True),
+        one((12,)),
+        grad=False,
     ),
     OpInfo("rfft of complex error", lambda T, x: T.fft.rfft(x), one((4,)), dtypes=("complex64",), grad=False),
     OpInfo("fft bad norm error", lambda T, x: T.fft.fft(x, norm="bad"), one((4,)), grad=False),

@@ -399,6 +399,16 @@ SPECIAL_COVERS = (
 )  # fmt: skip
 
 
+def _gradient(T, x, c):
+    return (
+        T.gradient(x),
+        T.gradient(x, spacing=2.0, dim=1),
+        T.gradient(x, spacing=(c[:3].cumsum(0), c.cumsum(0)), edge_order=2),
+        T.gradient(x, spacing=[0.5], dim=0, edge_order=2),
+        T.gradient(x, spacing=(c.cumsum(0),), dim=-1),
+    )
+
+
 OPS = _top_inplace_ops() + [
     OpInfo(
         "torch.<op>_ with arguments",
@@ -515,6 +525,14 @@ OPS = _top_inplace_ops() + [
         grad=False,
         covers=("isin",),
     ),
+    OpInfo(
+        "gradient",
+        _gradient,
+        lambda rng, dt: [S(randn(rng, (3, 4), dt), positive(rng, (4,), dt, 0.5, 1.5))],
+        covers=("gradient",),
+    ),
+    OpInfo("gradient errors", lambda T, x: T.gradient(x, edge_order=2), shapes([(2, 4)]), grad=False),
+    OpInfo("gradient int", lambda T: T.gradient(T.tensor([1, 2, 4, 7])), fixed(S()), dtypes=("int64",), grad=False),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(
         "histogram",
@@ -706,7 +724,7 @@ _ONE_DTYPE = {
     "cov/corrcoef": "float64", "trapezoid": "float64", "legacy linalg": "float64", "renorm": "float64",
     "polygamma/mvlgamma/igamma": "float32", "special": "float32", "put": "float32", "sum_to_size": "float32",
     "split variants": "float32", "ldexp": "float32", "fill_diagonal_": "float32", "addr": "float64",
-    "block_diag": "float32", "combinations": "float32", "frexp": "float32", "in-place view ops": "float32",
+    "block_diag": "float32", "gradient": "float64", "combinations": "float32", "frexp": "float32", "in-place view ops": "float32",
 }  # fmt: skip
 for _op in OPS:
     if _op.name in _ONE_DTYPE:

@@ -333,6 +333,80 @@ def cumulative_trapezoid(y: Tensor, x=None, *, dx=None, dim: int = -1) -> Tensor
     return F["cumsum"](pair, dim)
 
 
+def _grad_uniform(f, d, h, edge_order):
+    n = f.shape[d]
+    interior = (_slice(f, d, 2, n) - _slice(f, d, 0, n - 2)) / (2 * h)
+    f0, f1, f2 = (_slice(f, d, k, k + 1) for k in range(3)) if edge_order == 2 else (None, None, None)
+    if edge_order == 1:
+        first = (_slice(f, d, 1, 2) - _slice(f, d, 0, 1)) / h
+        last = (_slice(f, d, n - 1, n) - _slice(f, d, n - 2, n - 1)) / h
+    else:
+        first = (-1.5 * f0 + 2 * f1 - 0.5 * f2) / h
+        last = (0.5 * _slice(f, d, n - 3, n - 2) - 2 * _slice(f, d, n - 2, n - 1) + 1.5 * _slice(f, d, n - 1, n)) / h
+    return F["cat"]([first, interior, last], d)
+
+
+def _grad_coords(f, d, x, edge_order):
+    """numpy's (and torch's) second-order formula on non-uniform coordinates ``x``."""
+    n = f.shape[d]
+    shp = [1] * f.ndim
+    shp[d] = -1
+    dx = F["diff"](x.to(f.dtype))
+    dx1, dx2 = dx[:-1].view(shp), dx[1:].view(shp)
+    a = -dx2 / (dx1 * (dx1 + dx2))
+    b = (dx2 - dx1) / (dx1 * dx2)
+    c = dx1 / (dx2 * (dx1 + dx2))
+    interior = a * _slice(f, d, 0, n - 2) + b * _slice(f, d, 1, n - 1) + c * _slice(f, d, 2, n)
+    if edge_order == 1:
+        first = (_slice(f, d, 1, 2) - _slice(f, d, 0, 1)) / dx[0]
+        last = (_slice(f, d, n - 1, n) - _slice(f, d, n - 2, n - 1)) / dx[-1]
+    else:
+        e1, e2 = dx[0], dx[1]
+        first = (
+            -(2.0 * e1 + e2) / (e1 * (e1 + e2)) * _slice(f, d, 0, 1)
+            + (e1 + e2) / (e1 * e2) * _slice(f, d, 1, 2)
+            - e1 / (e2 * (e1 + e2)) * _slice(f, d, 2, 3)
+        )
+        e1, e2 = dx[-2], dx[-1]
+        last = (
+            e2 / (e1 * (e1 + e2)) * _slice(f, d, n - 3, n - 2)
+            - (e2 + e1) / (e1 * e2) * _slice(f, d, n - 2, n - 1)
+            + (2.0 * e2 + e1) / (e2 * (e1 + e2)) * _slice(f, d, n - 1, n)
+        )
+    return F["cat"]([first, interior, last], d)
+
+
+@torch_op(method=False)
+def gradient(input: Tensor, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
+    """Central differences inside, one-sided (first or second order) at the edges, as numpy.gradient."""
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    dims = tuple(range(input.ndim)) if dim is None else ((dim,) if isinstance(dim, int) else tuple(dim))
+    dims = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if isinstance(spacing, (list, tuple)):
+        if len(spacing) != len(dims):
+            what = "since dim argument was not given" if dim is None else "since dim argument was given"
+            n = f"'self.dim() = {input.ndim}'" if dim is None else f"dim ({len(dims)})"
+            raise RuntimeError(
+                f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length equal to {n}, "
+                f"{what}, but got a list of length {len(spacing)}"
+            )
+        spacings = list(spacing)
+    else:
+        spacings = [spacing] * len(dims)
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    f = input if (input.dtype.is_floating_point or input.dtype.is_complex) else input.to(_dtype.get_default_dtype())
+    outs = []
+    for d, h in zip(dims, spacings):
+        if isinstance(h, Tensor) and h.ndim == 1:
+            outs.append(_grad_coords(f, d, h, edge_order))
+        else:
+            outs.append(_grad_uniform(f, d, h.item() if isinstance(h, Tensor) else h, edge_order))
+    return tuple(outs)
+
+
 # --- window functions -------------------------------------------------------------------------------
 
 
@@ -702,6 +776,143 @@ def view_as_complex(input: Tensor) -> Tensor:
     if input.ndim == 0 or input.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
     return apply("ViewAsComplexBackward0", _as_complex, [input])
+
+
+# --- short-time Fourier transforms ---------------------------------------------------------------------
+
+
+def _stft_window(window, n_fft: int, win_length: int, dtype) -> Tensor:
+    if window is None:
+        window = F["ones"](win_length, dtype=dtype)
+    if window.shape[0] != win_length:
+        raise RuntimeError(
+            f"stft: expected a 1D window tensor of size equal to win_length={win_length}, but got window with size {list(window.shape)}"
+        )
+    left = (n_fft - win_length) // 2
+    if left or n_fft != win_length:
+        window = _pad_cols(window.view(1, -1), left, n_fft).view(-1)
+    return window
+
+
+@torch_op()
+def stft(
+    input: Tensor,
+    n_fft: int,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: Tensor | None = None,
+    center: bool = True,
+    pad_mode: str = "reflect",
+    normalized: bool = False,
+    onesided: bool | None = None,
+    return_complex: bool | None = None,
+    align_to_window: bool | None = None,
+) -> Tensor:
+    """torch.stft: frames (``unfold``) times the window, then ``torch.fft`` over each frame."""
+    import warnings
+
+    from jtorch import fft
+    from jtorch.nn import functional as nnf
+
+    if center and align_to_window is not None:
+        raise RuntimeError("stft align_to_window should only be set when center = false")
+    if align_to_window:
+        raise NotImplementedError("stft(align_to_window=True) is not implemented in jtorch")
+    complex_in = input.dtype.is_complex or (window is not None and window.dtype.is_complex)
+    if return_complex is None:
+        if not complex_in:
+            raise RuntimeError(
+                "stft requires the return_complex parameter be given for real inputs, and will further require that "
+                "return_complex=True in a future PyTorch release."
+            )
+        return_complex = True
+    if window is None:
+        warnings.warn(
+            "A window was not provided. A rectangular window will be applied,which is known to cause spectral leakage. "
+            "Other windows such as torch.hann_window or torch.hamming_window are recommended to reduce spectral "
+            "leakage.To suppress this warning and use a rectangular window, explicitly set "
+            "`window=torch.ones(n_fft, device=<device>)`.",
+            stacklevel=2,
+        )
+    if not return_complex:
+        warnings.warn(
+            "stft with return_complex=False is deprecated. In a future pytorch release, stft will return complex "
+            "tensors for all inputs, and return_complex=False will raise an error.\nNote: you can still call "
+            "torch.view_as_real on the complex output to recover the old return format.",
+            stacklevel=2,
+        )
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"stft: expected a 1D or 2D tensor, but got {input.ndim}D tensor")
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win = n_fft if win_length is None else win_length
+    if center:
+        pad = n_fft // 2
+        x = nnf.pad(input.view([1] * (3 - input.ndim) + list(input.shape)), [pad, pad], pad_mode)
+        input = x.view(x.shape[-input.ndim :])
+    if not 0 < n_fft <= input.shape[-1]:
+        raise RuntimeError(f"stft: expected 0 < n_fft <= {input.shape[-1]}, but got n_fft={n_fft}")
+    if hop <= 0:
+        raise RuntimeError(f"stft: expected hop_length > 0, but got hop_length={hop}")
+    if not 0 < win <= n_fft:
+        raise RuntimeError(f"stft: expected 0 < win_length <= n_fft, but got win_length={win}")
+    dt = input.dtype if (input.dtype.is_floating_point or input.dtype.is_complex) else _dtype.get_default_dtype()
+    w = _stft_window(window, n_fft, win, dt.to_real() if dt.is_complex else dt)
+    frames = input.unfold(-1, n_fft, hop) * w
+    one = onesided if onesided is not None else not complex_in
+    norm = "ortho" if normalized else "backward"
+    out = fft.rfft(frames, dim=-1, norm=norm) if one else fft.fft(frames, dim=-1, norm=norm)
+    out = out.transpose(-1, -2)
+    return out if return_complex else view_as_real(out)
+
+
+@torch_op()
+def istft(
+    input: Tensor,
+    n_fft: int,
+    hop_length: int | None = None,
+    win_length: int | None = None,
+    window: Tensor | None = None,
+    center: bool = True,
+    normalized: bool = False,
+    onesided: bool | None = None,
+    length: int | None = None,
+    return_complex: bool = False,
+) -> Tensor:
+    """Inverse of stft: inverse FFT of each frame, windowed overlap-add, divided by the window envelope."""
+    from jtorch import fft
+
+    if not input.dtype.is_complex:
+        raise RuntimeError(
+            "istft requires a complex-valued input tensor matching the output from stft with return_complex=True."
+        )
+    hop = n_fft // 4 if hop_length is None else hop_length
+    win = n_fft if win_length is None else win_length
+    n_frames = input.shape[-1]
+    one = onesided if onesided is not None else input.shape[-2] != n_fft
+    if return_complex and one:
+        raise RuntimeError("cannot have onesided output if window or input is complex")
+    frames = input.transpose(-1, -2)
+    norm = "ortho" if normalized else "backward"
+    frames = fft.irfft(frames, n=n_fft, dim=-1, norm=norm) if one else fft.ifft(frames, n=n_fft, dim=-1, norm=norm)
+    if not return_complex and frames.dtype.is_complex:
+        frames = frames.real
+    w = _stft_window(window, n_fft, win, frames.dtype.to_real() if frames.dtype.is_complex else frames.dtype)
+    frames = frames * w
+    total = n_fft + hop * (n_frames - 1)
+    idx = (F["arange"](n_frames).view(-1, 1) * hop + F["arange"](n_fft).view(1, -1)).reshape(-1)
+    lead = tuple(frames.shape[:-2])
+    y = F["zeros"](*lead, total, dtype=frames.dtype).index_add(-1, idx, frames.reshape(*lead, -1))
+    env = F["zeros"](total, dtype=w.dtype).index_add(0, idx, (w * w).expand(n_frames, n_fft).reshape(-1))
+    start = n_fft // 2 if center else 0
+    end = start + length if length is not None else (total - n_fft // 2 if center else total)
+    end = min(end, total)
+    y, env = y[..., start:end], env[start:end]
+    if env.numel() and float(env.abs().min()) < 1e-11:
+        raise RuntimeError(f"istft(...): window overlap add min: {float(env.abs().min()):g}")
+    y = y / env
+    if length is not None and y.shape[-1] < length:
+        y = _pad_cols(y.reshape(-1, y.shape[-1]), 0, length).view(*lead, length)
+    return y
 
 
 # --- buffers and DLPack -----------------------------------------------------------------------------
