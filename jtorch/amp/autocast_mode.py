@@ -116,6 +116,10 @@ def set_autocast_enabled(device_type: str, enabled: bool | None = None) -> None:
 
 
 def get_autocast_dtype(device_type: str):
+    if device_type not in _state.enabled:
+        import jtorch
+
+        jtorch.device(device_type)  # torch's error for an unknown device string
     return _default_dtype(device_type)
 
 

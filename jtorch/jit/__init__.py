@@ -26,6 +26,8 @@ _NO_FILES = (
     "not execute); save and load the state_dict with torch.save/torch.load instead"
 )
 
+_DEPRECATED = "`torch.jit.{name}` is deprecated. Please switch to `torch.compile` or `torch.export`."
+
 
 class Error(RuntimeError):
     """torch.jit.Error."""
@@ -49,6 +51,7 @@ class ScriptFunction:
 
 def script(obj: Any, optimize=None, _frames_up: int = 0, _rcb=None, example_inputs=None) -> Any:
     """Return ``obj`` (function, Module or class) unchanged: it runs as Python on jtorch ops."""
+    warnings.warn(_DEPRECATED.format(name="script"), DeprecationWarning, stacklevel=2)
     if optimize is not None:
         warnings.warn(
             "`optimize` is deprecated and has no effect. Use `with torch.jit.optimized_execution()` instead",
@@ -62,10 +65,16 @@ def trace(func: Callable, example_inputs=None, optimize=None, check_trace: bool 
           check_tolerance: float = 1e-5, strict: bool = True, _force_outplace: bool = False, _module_class=None,
           _compilation_unit=None, example_kwarg_inputs=None, _store_inputs: bool = True) -> Callable:  # fmt: skip
     """Return ``func`` unchanged (no trace is recorded: the Python code runs on each call)."""
+    warnings.warn(_DEPRECATED.format(name="trace"), DeprecationWarning, stacklevel=2)
+    if isinstance(func, Module):  # torch traces a module through trace_module, which warns twice
+        return trace_module(func, {"forward": example_inputs})
     return func
 
 
 def trace_module(mod: Module, inputs, *args, **kwargs) -> Module:
+    """Return ``mod`` unchanged (torch 2.13 emits its trace_method deprecation twice here; so does this)."""
+    for _ in range(2):
+        warnings.warn(_DEPRECATED.format(name="trace_method"), DeprecationWarning, stacklevel=2)
     return mod
 
 
@@ -74,6 +83,7 @@ def script_if_tracing(fn: Callable) -> Callable:
 
 
 def script_method(fn: Callable) -> Callable:
+    warnings.warn(_DEPRECATED.format(name="script_method"), DeprecationWarning, stacklevel=2)
     return fn
 
 
