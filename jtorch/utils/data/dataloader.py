@@ -79,6 +79,8 @@ def _mp_context(ctx):
     (no JAX backend, a single thread) and forks each worker from that clean state, so a worker
     starts in milliseconds instead of re-importing jtorch as ``spawn`` does (about 2 s)."""
     if ctx is None:
+        if "forkserver" not in multiprocessing.get_all_start_methods():  # Windows
+            return multiprocessing.get_context("spawn")
         ctx = multiprocessing.get_context("forkserver")
         from multiprocessing import forkserver
 
@@ -355,10 +357,10 @@ class DataLoader:
             # Start the fork server now: its import of jtorch then overlaps whatever the program
             # does before the first iter() (building the model, compiling). It is started with
             # fork+exec (no fork of this process), which is safe whatever threads JAX runs.
-            from multiprocessing import forkserver
+            if _mp_context(None).get_start_method() == "forkserver":
+                from multiprocessing import forkserver
 
-            _mp_context(None)
-            forkserver.ensure_running()
+                forkserver.ensure_running()
 
     def __setattr__(self, attr, val):
         if getattr(self, "_DataLoader__initialized", False) and attr in (
