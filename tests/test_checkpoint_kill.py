@@ -96,6 +96,8 @@ def test_killed_dcp_save_keeps_previous_checkpoint(tmp_path):
     out = _state(0.0)
     dcp.load(out, checkpoint_id=path)
     assert _uniform_value(out) >= 1.0
+    dcp.save({"w": jtorch.ones(1)}, checkpoint_id=path)  # the next save clears the killed one's leftovers
+    assert os.listdir(tmp_path) == ["ckpt"]
 
 
 def test_killed_manager_save_keeps_latest_step(tmp_path):
@@ -114,3 +116,17 @@ def test_killed_manager_save_keeps_latest_step(tmp_path):
             assert mgr.restore(state_dict=out) == latest
     assert _uniform_value(out) == float(latest)  # the latest complete step, never the killed one
     assert not _tmp_entries(folder, "tmp")  # the killed save's leftovers are cleaned up on the next start
+
+
+@pytest.mark.filterwarnings("ignore:torch.distributed is disabled")
+def test_crash_between_the_swap_renames_is_recovered(tmp_path):
+    """A replacement interrupted after ``<path>`` became ``.jtorch-old`` and before ``.jtorch-new`` became
+    ``<path>``: the next load or save puts the complete new checkpoint in place and removes the rest."""
+    path = str(tmp_path / "ckpt")
+    small = {"w": jtorch.zeros(3)}
+    dcp.save({"w": jtorch.full((3,), 1.0)}, checkpoint_id=path)
+    dcp.save({"w": jtorch.full((3,), 2.0)}, checkpoint_id=path + ".jtorch-new")
+    os.rename(path, path + ".jtorch-old")
+    dcp.load(small, checkpoint_id=path)
+    assert small["w"].tolist() == [2.0] * 3
+    assert sorted(os.listdir(tmp_path)) == ["ckpt"]

@@ -16,6 +16,31 @@ from jtorch.distributed.checkpoint.metadata import (
 )
 
 FORMAT_VERSION = 1
+NEW, OLD = ".jtorch-new", ".jtorch-old"  # siblings used to replace an existing checkpoint atomically
+
+
+def recover(path: str) -> None:
+    """Finish or undo a replacement that a crash interrupted, and remove its leftovers.
+
+    ``save`` over an existing checkpoint writes ``<path>.jtorch-new`` (orbax: under a temporary name,
+    renamed when complete), then renames ``<path>`` to ``<path>.jtorch-old``, ``.jtorch-new`` to
+    ``<path>``, and deletes ``.jtorch-old``. A crash between the two renames leaves no ``<path>``:
+    the complete new one (or else the old one) is put back here.
+    """
+    import glob
+    import shutil
+
+    import jax
+
+    if jax.process_index() != 0:
+        return
+    path = os.path.abspath(os.fspath(path))
+    new, old = path + NEW, path + OLD
+    if not os.path.exists(path) and os.path.exists(old):
+        os.rename(new if os.path.exists(new) else old, path)
+    for stale in [new, old, *glob.glob(glob.escape(new) + ".orbax-checkpoint-tmp*")]:
+        if os.path.exists(stale) and os.path.exists(path):
+            shutil.rmtree(stale)
 
 
 def storage_path(storage, checkpoint_id, reader: bool) -> str:

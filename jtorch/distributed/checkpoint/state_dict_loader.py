@@ -8,7 +8,7 @@ from typing import Any
 import jax
 
 from jtorch.distributed.checkpoint import _orbax
-from jtorch.distributed.checkpoint._common import storage_path, warn_single_process
+from jtorch.distributed.checkpoint._common import recover, storage_path, warn_single_process
 from jtorch.distributed.checkpoint._traverse import flatten_state_dict, set_element
 from jtorch.distributed.checkpoint.api import _run_wrapped
 from jtorch.distributed.checkpoint.default_planner import DefaultLoadPlanner
@@ -78,6 +78,7 @@ def load(
     path = storage_path(storage_reader, checkpoint_id, reader=True)
 
     def run():
+        recover(path)
         keys = sorted(state_dict.keys())
         stateful_sd = {
             k: (state_dict[k].state_dict() if isinstance(state_dict[k], Stateful) else state_dict[k]) for k in keys

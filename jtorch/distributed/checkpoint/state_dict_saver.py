@@ -11,7 +11,15 @@ from typing import Any
 import jax
 
 from jtorch.distributed.checkpoint import _orbax
-from jtorch.distributed.checkpoint._common import FORMAT_VERSION, build_metadata, storage_path, warn_single_process
+from jtorch.distributed.checkpoint._common import (
+    FORMAT_VERSION,
+    NEW,
+    OLD,
+    build_metadata,
+    recover,
+    storage_path,
+    warn_single_process,
+)
 from jtorch.distributed.checkpoint._traverse import flatten_state_dict
 from jtorch.distributed.checkpoint.api import _run_wrapped
 from jtorch.distributed.checkpoint.default_planner import DefaultSavePlanner
@@ -65,9 +73,10 @@ def _start_save(state_dict, path, planner):
     _check_planner(planner)
     arrays, payload = _split(_stateful_to_state_dict(state_dict))
     metadata = build_metadata(payload["metadata"], payload["planner_data"], path)
+    recover(path)
     final = _orbax.abspath(path)
     replace = final.exists()
-    target = final.parent / f"{final.name}.jtorch-new" if replace else final
+    target = final.parent / f"{final.name}{NEW}" if replace else final
     ckptr = _orbax.new_checkpointer()
     ckptr.save(target, args=_orbax.save_args(arrays, payload), force=target.exists())
 
@@ -77,9 +86,7 @@ def _start_save(state_dict, path, planner):
         finally:
             ckptr.close()
         if replace and jax.process_index() == 0:
-            old = final.parent / f"{final.name}.jtorch-old"
-            if old.exists():
-                shutil.rmtree(old)
+            old = final.parent / f"{final.name}{OLD}"
             os.rename(final, old)
             os.rename(target, final)
             shutil.rmtree(old)
