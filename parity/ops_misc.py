@@ -409,6 +409,25 @@ def _gradient(T, x, c):
     )
 
 
+def _runtime(T):
+    x = T.zeros(2)
+    out = [T.get_deterministic_debug_mode(), T.is_warn_always_enabled(), T.is_storage(x), T.is_distributed(x)]
+    # set_flush_denormal answers whether the CPU supports it: torch True here, jtorch False (no XLA switch)
+    out += [T.get_device(x), isinstance(T.set_flush_denormal(False), bool), T.init_num_threads()]
+    T.set_deterministic_debug_mode("warn")
+    out += [T.get_deterministic_debug_mode(), T.is_deterministic_algorithms_warn_only_enabled()]
+    T.set_deterministic_debug_mode(2)
+    out += [T.get_deterministic_debug_mode(), T.are_deterministic_algorithms_enabled()]
+    T.set_deterministic_debug_mode("default")
+    out += [T.are_deterministic_algorithms_enabled()]
+    T.set_warn_always(True)
+    out += [T.is_warn_always_enabled()]
+    T.set_warn_always(False)
+    n = T.get_num_interop_threads()
+    out += [n > 0]
+    return out
+
+
 OPS = _top_inplace_ops() + [
     OpInfo(
         "torch.<op>_ with arguments",
@@ -533,6 +552,32 @@ OPS = _top_inplace_ops() + [
     ),
     OpInfo("gradient errors", lambda T, x: T.gradient(x, edge_order=2), shapes([(2, 4)]), grad=False),
     OpInfo("gradient int", lambda T: T.gradient(T.tensor([1, 2, 4, 7])), fixed(S()), dtypes=("int64",), grad=False),
+    OpInfo(
+        "runtime switches",
+        lambda T: _runtime(T),
+        fixed(S()),
+        dtypes=("float32",),
+        grad=False,
+        covers=(
+            "get_deterministic_debug_mode",
+            "set_deterministic_debug_mode",
+            "set_warn_always",
+            "is_warn_always_enabled",
+            "get_num_interop_threads",
+            "set_num_interop_threads",
+            "init_num_threads",
+            "set_flush_denormal",
+            "is_storage",
+            "is_distributed",
+            "get_device",
+        ),
+    ),  # fmt: skip
+    OpInfo(
+        "debug mode error", lambda T: T.set_deterministic_debug_mode("bad"), fixed(S()), dtypes=("float32",), grad=False
+    ),
+    OpInfo(
+        "debug mode int error", lambda T: T.set_deterministic_debug_mode(5), fixed(S()), dtypes=("float32",), grad=False
+    ),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(
         "histogram",

@@ -1230,6 +1230,90 @@ def chalf(self: Tensor, memory_format=None) -> Tensor:
     raise NotImplementedError("Tensor.chalf: complex32 (ComplexHalf) has no JAX/XLA dtype")
 
 
+# --- runtime switches torch exposes at top level -------------------------------------------------------
+
+_runtime = {"warn_always": False, "interop_threads": None}
+_DEBUG_MODES = {"default": 0, "warn": 1, "error": 2}
+
+
+@torch_op(method=False)
+def get_deterministic_debug_mode() -> int:
+    from jtorch import _flags
+
+    return 0 if not _flags._state["deterministic"] else (1 if _flags._state["warn_only"] else 2)
+
+
+@torch_op(method=False)
+def set_deterministic_debug_mode(debug_mode) -> None:
+    """0/"default", 1/"warn", 2/"error": the same switch as ``use_deterministic_algorithms``."""
+    from jtorch import _flags
+
+    if isinstance(debug_mode, str):
+        if debug_mode not in _DEBUG_MODES:
+            raise RuntimeError(
+                f"invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got {debug_mode}"
+            )
+        debug_mode = _DEBUG_MODES[debug_mode]
+    elif not isinstance(debug_mode, int):
+        raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    _flags.use_deterministic_algorithms(debug_mode != 0, warn_only=debug_mode == 1)
+
+
+@torch_op(method=False)
+def set_warn_always(b: bool) -> None:
+    """Recorded only: jtorch's warnings follow Python's own filters."""
+    _runtime["warn_always"] = bool(b)
+
+
+@torch_op(method=False)
+def is_warn_always_enabled() -> bool:
+    return _runtime["warn_always"]
+
+
+@torch_op(method=False)
+def get_num_interop_threads() -> int:
+    import os
+
+    n = _runtime["interop_threads"]
+    return n if n is not None else (os.cpu_count() or 1)
+
+
+@torch_op(method=False)
+def set_num_interop_threads(num: int) -> None:
+    """Recorded only: XLA sizes its own thread pools."""
+    if num <= 0:
+        raise RuntimeError("Expected positive number of threads")
+    _runtime["interop_threads"] = int(num)
+
+
+@torch_op(method=False)
+def init_num_threads() -> None:
+    return None
+
+
+@torch_op(method=False)
+def set_flush_denormal(mode: bool) -> bool:
+    """False, as torch answers on CPUs where it cannot: jax exposes no flush-to-zero switch."""
+    return False
+
+
+@torch_op(method=False)
+def is_storage(obj) -> bool:
+    return False  # jtorch has no Storage objects
+
+
+@torch_op(method=False)
+def is_distributed(input: Tensor) -> bool:
+    return False
+
+
+@torch_op(method=False)
+def get_device(input: Tensor) -> int:
+    return input.get_device()
+
+
 # --- torch.<op>_ : the top-level in-place forms torch exposes ---------------------------------------
 
 _TOP_LEVEL_INPLACE = (
