@@ -118,6 +118,12 @@ def test_state_dict_helpers_and_options():
     jopt = jtorch.optim.SGD([p for p in j.parameters() if p.requires_grad], lr=0.1, momentum=0.9)
     to, jo = tsd.get_optimizer_state_dict(t, topt), jsd.get_optimizer_state_dict(j, jopt)
     _same_tree(to, jo, 1e-6)
+    offload = (tsd.StateDictOptions(cpu_offload=True), jsd.StateDictOptions(cpu_offload=True))
+    _same_tree(
+        tsd.get_optimizer_state_dict(t, topt, options=offload[0]),
+        jsd.get_optimizer_state_dict(j, jopt, options=offload[1]),
+        1e-6,
+    )  # noqa: E501
     jo["param_groups"][0]["lr"] = 0.5
     jsd.set_optimizer_state_dict(j, jopt, jo)
     assert jopt.param_groups[0]["lr"] == 0.5

@@ -93,6 +93,8 @@ def _offload(state_dict, options: StateDictOptions):
         return state_dict
 
     def move(t):
+        if not isinstance(t, Tensor):
+            return t
         arr = t._data
         if options.cpu_offload:
             arr = jax.device_put(arr, jax.devices("cpu")[0])
@@ -102,7 +104,17 @@ def _offload(state_dict, options: StateDictOptions):
                 arr = jax.device_put(arr, jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec()))
         return Tensor._wrap(arr)
 
-    return jax.tree_util.tree_map(move, state_dict, is_leaf=lambda x: isinstance(x, Tensor))
+    def walk(o):  # jax.tree_util would sort plain dicts' keys; torch's order is kept here
+        if isinstance(o, dict):
+            out = type(o)() if type(o) is not dict else {}
+            for k, v in o.items():
+                out[k] = walk(v)
+            return out
+        if type(o) in (list, tuple):
+            return type(o)(walk(v) for v in o)
+        return move(o)
+
+    return walk(state_dict)
 
 
 def _get_model_state_dict(model, options: StateDictOptions, submodules=None) -> dict[str, Any]:
