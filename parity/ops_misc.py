@@ -428,6 +428,21 @@ def _runtime(T):
     return out
 
 
+def _as_strided(T, x, src):
+    y = x * 1
+    a = T.as_strided(y, (2, 2), (1, 2))
+    b = y.as_strided((3, 3), (1, 1), 1)  # overlapping windows: gradients accumulate
+    c = y[1:].as_strided((2,), (2,))  # offset defaults to the view's storage offset
+    d = y.view(2, 3).t().as_strided((2, 2), (3, 1))  # a view reads its root's storage
+    e = (y * 1).as_strided_((3,), (2,), 0)
+    # input detached: torch 2.13's as_strided_scatter gives `input` the gradient of the overwritten
+    # elements (and none to the kept ones), the reverse of the true one that jtorch gives
+    f = T.as_strided_scatter(y.detach(), src, (2, 2), (1, 2))
+    w = y * 1
+    w.as_strided((2,), (3,), 1).mul_(10)  # writes through the strided view
+    return a, b, c, d, e, f, w, a.storage_offset(), c.storage_offset()
+
+
 OPS = _top_inplace_ops() + [
     OpInfo(
         "torch.<op>_ with arguments",
@@ -578,6 +593,21 @@ OPS = _top_inplace_ops() + [
     OpInfo(
         "debug mode int error", lambda T: T.set_deterministic_debug_mode(5), fixed(S()), dtypes=("float32",), grad=False
     ),
+    OpInfo(
+        "as_strided",
+        _as_strided,
+        shapes([(6,), (2, 2)]),
+        dtypes=("float32",),
+        covers=(
+            "as_strided",
+            "Tensor.as_strided",
+            "as_strided_",
+            "Tensor.as_strided_",
+            "as_strided_scatter",
+            "Tensor.as_strided_scatter",
+        ),
+    ),  # fmt: skip
+    OpInfo("as_strided bounds error", lambda T, x: x.as_strided((3, 3), (1, 1), 5), shapes([(6,)]), grad=False),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(
         "histogram",

@@ -1036,6 +1036,75 @@ def unsqueeze_(self: Tensor, dim: int) -> Tensor:
     return _metadata_inplace(self, "unsqueeze_", F["unsqueeze"](self, dim))
 
 
+def _strided_index(size, stride, offset):
+    idx = np.full(tuple(size), offset, np.int64)
+    for k, (n, st) in enumerate(zip(size, stride)):
+        shp = [1] * len(size)
+        shp[k] = n
+        idx = idx + (np.arange(n, dtype=np.int64) * st).reshape(shp)
+    return idx
+
+
+def _as_strided(a, *, size, stride, offset):
+    return a.reshape(-1)[_strided_index(size, stride, offset)]
+
+
+def _as_strided_args(self: Tensor, size, stride, storage_offset):
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    offset = storage_offset_of(self) if storage_offset is None else int(storage_offset)
+    if any(s < 0 for s in stride):
+        raise RuntimeError(
+            "as_strided: Negative strides are not supported at the moment, got strides: " + str(list(stride))
+        )
+    root = self._base if self._base is not None else self
+    need = 0 if 0 in size else offset + 1 + sum((n - 1) * st for n, st in zip(size, stride))
+    if need > root.numel():
+        item = self.dtype.itemsize
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize {item} "
+            f"requiring a storage size of {need * item} are out of bounds for storage of size {root.numel() * item}"
+        )
+    return size, stride, offset, root
+
+
+@torch_op()
+def as_strided(input: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    """A view of the root's storage (a jtorch root is contiguous, so its flat data is torch's storage)."""
+    size, stride, offset, root = _as_strided_args(input, size, stride, storage_offset)
+    src = root if (input._base is None or input._view_grad) else root.detach()
+    return src._make_view("AsStridedBackward0", _as_strided, (("size", size), ("stride", stride), ("offset", offset)))
+
+
+@tensor_method()
+def as_strided_(self: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    return _metadata_inplace(self, "as_strided_", as_strided(self, size, stride, storage_offset))
+
+
+FUNCTIONS["as_strided_"] = as_strided_
+
+
+def _as_strided_scatter(a, src, *, size, stride, offset):
+    idx = _strided_index(size, stride, offset).reshape(-1)
+    return a.reshape(-1).at[idx].set(src.reshape(-1).astype(a.dtype)).reshape(a.shape)
+
+
+@torch_op()
+def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset: int | None = None) -> Tensor:
+    size, stride, offset, _ = _as_strided_args(input, size, stride, 0 if storage_offset is None else storage_offset)
+    if tuple(src.shape) != size:
+        raise RuntimeError(
+            f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, slice size = {list(size)}"
+        )
+    st = (("size", size), ("stride", stride), ("offset", offset))
+    return apply("AsStridedScatterBackward0", _as_strided_scatter, [input, src], st)
+
+
+def storage_offset_of(self: Tensor) -> int:
+    return storage_offset(self)
+
+
 @tensor_method()
 def storage_offset(self: Tensor) -> int:
     """Offset of element 0 in the root's storage, read from the view's element map."""
