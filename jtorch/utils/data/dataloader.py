@@ -512,7 +512,9 @@ class DataLoader:
         same order and yields exactly the remaining batches. The default generator is not saved
         (save it with your checkpoint: ``jtorch.get_rng_state()``); a ``generator=`` the loader was
         given is. An IterableDataset is supported with ``num_workers=0`` when it has its own
-        ``state_dict()``/``load_state_dict()``."""
+        ``state_dict()``/``load_state_dict()``. Not restored: a sampler's draws from other RNGs
+        (numpy, ``random``), the RNG state inside workers, and with ``in_order=False`` which
+        batches were yielded (only how many)."""
         if self._is_iterable:
             if self.num_workers or not callable(getattr(self.dataset, "state_dict", None)):
                 raise NotImplementedError(
