@@ -443,6 +443,14 @@ def _as_strided(T, x, src):
     return a, b, c, d, e, f, w, a.storage_offset(), c.storage_offset()
 
 
+def _call_top(name):
+    return lambda T, x: getattr(T, name)(x, x)
+
+
+def _call_method(name):
+    return lambda T, x: getattr(x, name)(x)
+
+
 OPS = _top_inplace_ops() + [
     OpInfo(
         "torch.<op>_ with arguments",
@@ -608,6 +616,28 @@ OPS = _top_inplace_ops() + [
         ),
     ),  # fmt: skip
     OpInfo("as_strided bounds error", lambda T, x: x.as_strided((3, 3), (1, 1), 5), shapes([(6,)]), grad=False),
+    *[
+        OpInfo(
+            f"removed {n}",
+            _call_top(n),
+            shapes([(2, 2)]),
+            dtypes=("float32",),
+            grad=False,
+            covers=(n,),
+        )
+        for n in ("solve", "lstsq", "eig", "symeig", "matrix_rank")
+    ],
+    *[
+        OpInfo(
+            f"removed Tensor.{n}",
+            _call_method(n),
+            shapes([(2, 2)]),
+            dtypes=("float32",),
+            grad=False,
+            covers=(f"Tensor.{n}",),
+        )
+        for n in ("solve", "lstsq", "eig", "symeig")
+    ],
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(
         "histogram",

@@ -1299,6 +1299,37 @@ def chalf(self: Tensor, memory_format=None) -> Tensor:
     raise NotImplementedError("Tensor.chalf: complex32 (ComplexHalf) has no JAX/XLA dtype")
 
 
+# --- functions torch removed in 1.9 but still defines (they raise, pointing at torch.linalg) -----------
+
+_REMOVED = {
+    "solve": "`torch.solve` is deprecated in favor of `torch.linalg.solve`. `torch.linalg.solve` has its arguments "
+    "reversed and does not return the LU factorization.",
+    "lstsq": "`torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.",
+    "eig": "`torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors "
+    "mimicking complex tensors.",
+    "symeig": "The default behavior has changed from using the upper triangular portion of the matrix by default to "
+    "using the lower triangular portion.",
+    "matrix_rank": "\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter 'symmetric' was renamed "
+    "in `torch.linalg.matrix_rank()` to 'hermitian'.",
+}
+
+
+def _removed(name: str):
+    def f(*args, **kwargs):
+        sep = "" if _REMOVED[name].startswith("\n") else " "
+        raise RuntimeError(f"This function was deprecated since version 1.9 and is now removed.{sep}{_REMOVED[name]}")
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"torch.{name}: removed in torch 1.9; raises as torch does."
+    return f
+
+
+for _n in _REMOVED:
+    FUNCTIONS[_n] = _removed(_n)
+    if _n != "matrix_rank":
+        METHODS[_n] = _removed(_n)
+
+
 # --- runtime switches torch exposes at top level -------------------------------------------------------
 
 _runtime = {"warn_always": False, "interop_threads": None}
