@@ -128,14 +128,21 @@ def _gamma_fn(key, alpha):
     return jnp.maximum(x, jnp.finfo(alpha.dtype).tiny)  # torch clamps to tiny too
 
 
-def _dirichlet_fn(key, alpha):
-    g = jax.random.gamma(key, alpha, alpha.shape, alpha.dtype)
-    x = g / g.sum(-1, keepdims=True)
-    return jnp.clip(x, jnp.finfo(alpha.dtype).tiny, 1 - jnp.finfo(alpha.dtype).eps)
-
-
 def _binomial_fn(key, n, p):
     return jax.lax.stop_gradient(jax.random.binomial(key, n, p, p.shape, p.dtype))
+
+
+def _bucketed(name, fn, *params):
+    """Run elementwise sampler ``fn(key, *flat_params)`` on params flattened and padded to a power-of-two
+    length (at least 256), then restore the shape. JAX's gamma and binomial samplers are rejection loops
+    that take ~1.5 s to compile; bucketing lets every shape in a bucket share one compiled kernel."""
+    shape, n = params[0].shape, params[0].numel()
+    size = max(256, 1 << (n - 1).bit_length())
+    flat = [p.reshape(-1) for p in params]
+    if size > n:
+        flat = [torch.cat([f, f.new_ones(size - n) * 0.5]) for f in flat]  # 0.5: valid for every parameter
+    out = apply(name, fn, [next_key(None), *flat])
+    return out[:n].reshape(shape)
 
 
 def _standard_normal(shape, dtype=None, device=None):
@@ -146,17 +153,20 @@ def _standard_normal(shape, dtype=None, device=None):
 
 def _standard_gamma(concentration):
     """Gamma(concentration, 1) draws, shaped as ``concentration``; reparameterized."""
-    return apply("StandardGammaBackward0", _gamma_fn, [next_key(None), concentration])
+    return _bucketed("StandardGammaBackward0", _gamma_fn, concentration)
 
 
 def _sample_dirichlet(concentration):
     """Dirichlet draws over the last dim (normalized gammas); reparameterized."""
-    return apply("DirichletBackward", _dirichlet_fn, [next_key(None), concentration])
+    g = _standard_gamma(concentration)
+    x = g / g.sum(-1, keepdim=True)
+    finfo = torch.finfo(x.dtype)
+    return x.clamp(min=finfo.tiny, max=1 - finfo.eps)
 
 
 def _binomial(total_count, probs):
     """Binomial(total_count, probs) counts, shaped as ``probs`` (no grad); inputs broadcast already."""
-    return apply("binomial", _binomial_fn, [next_key(None), total_count.to(probs.dtype), probs])
+    return _bucketed("binomial", _binomial_fn, total_count.to(probs.dtype), probs)
 
 
 def _expand(dist, cls, batch_shape, _instance, names, event_shape=()):
