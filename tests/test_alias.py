@@ -59,24 +59,24 @@ def test_missing_module_and_attribute_name_the_torch_name(tmp_path):
         """
         import torch
         try:
-            torch.fft
+            torch.onnx
         except AttributeError as e:
             print(e)
         try:
             torch.nn.functional.no_such_function
         except AttributeError as e:
             print(e)
-        import torch.fft
+        import torch.onnx
         """,
     )
     lines = r.stdout.strip().splitlines()
     assert lines == [
-        "module 'torch' has no attribute 'fft' — torch.fft is not implemented in jtorch yet",
+        "module 'torch' has no attribute 'onnx' — torch.onnx is not implemented in jtorch yet",
         "module 'torch.nn.functional' has no attribute 'no_such_function' — "
         "torch.nn.functional.no_such_function is not implemented in jtorch yet",
     ]
     assert r.returncode == 1
-    assert "ModuleNotFoundError: No module named 'torch.fft' — torch.fft is not implemented in jtorch yet" in r.stderr
+    assert "ModuleNotFoundError: No module named 'torch.onnx' — torch.onnx is not implemented in jtorch yet" in r.stderr
 
 
 def test_torch_specific_switches(tmp_path):
