@@ -443,6 +443,32 @@ def _as_strided(T, x, src):
     return a, b, c, d, e, f, w, a.storage_offset(), c.storage_offset()
 
 
+def _api_bits(T, x):
+    a = x.detach().clone()
+    a.map2_(x.detach(), x.detach()[0], lambda p, q, r: p * q - r)
+    e = x.new_empty_strided((2, 2), (2, 1))
+    flags = [x.is_xla, x.is_xpu, x.is_ipu, x.is_maia, x.is_mtia, x.dim_order(), tuple(e.shape), str(e.dtype)]
+    nz = T.tensor([[0.0, 1.5], [2.0, 0.0]])
+    return (
+        flags,
+        a,
+        T.nonzero_static(nz, size=3),
+        nz.nonzero_static(size=1, fill_value=-5),
+        T.nonzero_static(nz, size=0),
+    )
+
+
+def _norms(T, x):
+    return (
+        T.nuclear_norm(x),
+        T.nuclear_norm(x, keepdim=True),
+        T.frobenius_norm(x, (0, 1)),
+        T.norm_except_dim(x, 2, 0),
+        T.norm_except_dim(x, 3, 1),
+        T.norm_except_dim(x, 2, -1),
+    )
+
+
 def _call_top(name):
     return lambda T, x: getattr(T, name)(x, x)
 
@@ -638,6 +664,33 @@ OPS = _top_inplace_ops() + [
         )
         for n in ("solve", "lstsq", "eig", "symeig")
     ],
+    OpInfo(
+        "tensor api bits",
+        _api_bits,
+        shapes([(3, 4)]),
+        dtypes=("float32",),
+        grad=False,
+        covers=(
+            "Tensor.is_xla",
+            "Tensor.is_xpu",
+            "Tensor.is_ipu",
+            "Tensor.is_maia",
+            "Tensor.is_mtia",
+            "Tensor.dim_order",
+            "Tensor.new_empty_strided",
+            "Tensor.map2_",
+            "nonzero_static",
+            "Tensor.nonzero_static",
+        ),
+    ),  # fmt: skip
+    OpInfo(
+        "legacy norms",
+        _norms,
+        shapes([(3, 4)]),
+        dtypes=("float64",),
+        tols=LOOSE,
+        covers=("nuclear_norm", "frobenius_norm", "norm_except_dim"),
+    ),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(
         "histogram",

@@ -148,6 +148,22 @@ def test_gradcheck():
             T.autograd.gradcheck(lambda a: a * 2, (T.ones(2, requires_grad=True),), atol=1e-2, rtol=1e-2, eps=1e-3)
 
 
+def test_variable():
+    """Legacy ``Variable(t, requires_grad)``: a detached tensor sharing t's storage; isinstance works."""
+    for T in (torch, jtorch):
+        from_mod = T.autograd.Variable
+        x = T.ones(2)
+        v = from_mod(x, requires_grad=True)
+        assert v is not x and v.requires_grad and not x.requires_grad and v.is_leaf
+        assert isinstance(x, from_mod) and type(v) is T.Tensor
+        y = T.ones(2, requires_grad=True) * 2
+        w = from_mod(y)
+        assert not w.requires_grad and w.grad_fn is None
+        with T.no_grad():
+            w.mul_(3)
+        assert y.detach().tolist() == [6.0, 6.0]  # shares y's storage
+
+
 @covers("Tensor.chalf")
 def test_chalf_not_implemented():
     """complex32 has no XLA dtype: jtorch says so instead of returning another dtype."""

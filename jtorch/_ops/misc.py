@@ -1414,6 +1414,73 @@ def get_device(input: Tensor) -> int:
     return input.get_device()
 
 
+# --- small Tensor API pieces -------------------------------------------------------------------------
+
+for _dev in ("is_xla", "is_xpu", "is_ipu", "is_maia", "is_mtia"):
+    METHODS[_dev] = property(lambda self: False, doc="False: jtorch tensors live on JAX's CPU/GPU/TPU devices.")
+
+
+@tensor_method()
+def dim_order(self: Tensor, *, ambiguity_check=False) -> tuple:
+    return tuple(range(self.ndim))  # jtorch tensors are always contiguous
+
+
+@tensor_method()
+def new_empty_strided(self: Tensor, size, stride, *, dtype=None, device=None, requires_grad=False, **kwargs) -> Tensor:
+    """Strides are ignored (jtorch tensors are contiguous); values are zeros (uninitialised in torch)."""
+    out = F["zeros"](tuple(size), dtype=dtype or self.dtype, device=device or self.device)
+    return out.requires_grad_(requires_grad)
+
+
+@tensor_method()
+def map2_(self: Tensor, x: Tensor, y: Tensor, callable) -> Tensor:
+    if self.requires_grad or x.requires_grad or y.requires_grad:
+        raise RuntimeError("Can't call map2_() on Variable that requires grad. Use var.detach().map2_() instead.")
+    arr = np.asarray(self._data)
+    a, b = (np.broadcast_to(np.asarray(t._data), arr.shape) for t in (x, y))
+    out = np.vectorize(callable, otypes=[arr.dtype])(arr, a, b) if arr.size else arr
+    self._assign_array(jnp.asarray(out, arr.dtype))
+    return self
+
+
+@torch_op()
+def nonzero_static(input: Tensor, *, size: int, fill_value: int = -1) -> Tensor:
+    """``nonzero`` padded (with ``fill_value``) or truncated to ``size`` rows: a static shape, so it
+    also runs under jit (``jnp.nonzero(size=...)``)."""
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got size: {size}")
+    return apply("nonzero_static", _nonzero_static, [input], (("size", int(size)), ("fill", int(fill_value))))
+
+
+def _nonzero_static(a, *, size, fill):
+    a = a.reshape(1) if a.ndim == 0 else a
+    idx = jnp.nonzero(a, size=size, fill_value=fill)
+    return jnp.stack(idx, axis=1).astype(jnp.int64) if idx else jnp.zeros((size, 0), jnp.int64)
+
+
+@torch_op(method=False)
+def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    """Deprecated in torch (kept for JIT): ``linalg.matrix_norm(input, 'nuc', dim)``."""
+    if isinstance(dim, bool):
+        dim, keepdim = None, dim
+    return _linalg().matrix_norm(input, "nuc", dim=(-2, -1) if dim is None else tuple(dim), keepdim=keepdim)
+
+
+@torch_op(method=False)
+def frobenius_norm(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+    return _linalg().vector_norm(input, 2, dim=tuple(dim) if isinstance(dim, (list, tuple)) else dim, keepdim=keepdim)
+
+
+@torch_op(method=False)
+def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
+    """The norm over every dim but ``dim`` (weight_norm's helper), keeping dims; ``dim=-1``: the whole norm."""
+    if dim == -1:
+        return _linalg().vector_norm(v, pow)
+    d = wrap_dim(dim, v.ndim)
+    others = tuple(i for i in range(v.ndim) if i != d)
+    return _linalg().vector_norm(v, pow, dim=others, keepdim=True) if others else v.abs()
+
+
 # --- torch.<op>_ : the top-level in-place forms torch exposes ---------------------------------------
 
 _TOP_LEVEL_INPLACE = (

@@ -147,3 +147,4 @@ def grad(
 
 from jtorch.autograd import anomaly_mode, functional  # noqa: E402,F401
 from jtorch.autograd.gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401
+from jtorch.autograd.variable import Variable  # noqa: E402,F401
