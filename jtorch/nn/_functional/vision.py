@@ -306,9 +306,18 @@ def _upsample(input: Tensor, out: tuple, scales, mode: str, align) -> Tensor:
 
 
 def _dtype_name(dt) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}.get(
-        str(dt).replace("jtorch.", ""), str(dt)
-    )
+    return {
+        "int64": "Long",
+        "float32": "Float",
+        "float64": "Double",
+        "float16": "Half",
+        "bfloat16": "BFloat16",
+        "int32": "Int",
+        "int16": "Short",
+        "int8": "Char",
+        "uint8": "Byte",
+        "bool": "Bool",
+    }.get(str(dt).replace("torch.", ""), str(dt))
 
 
 def _is_integer(x) -> bool:
@@ -739,10 +748,7 @@ def grid_sample(
         warnings.warn(_ALIGN_WARNING, stacklevel=2)
         align_corners = False
     if input.dtype != grid.dtype:
-        raise RuntimeError(
-            f"grid_sampler(): expected input and grid to have same dtype, but input has {input.dtype} and grid has "
-            f"{grid.dtype}"
-        )
+        raise RuntimeError(f"expected scalar type {_dtype_name(input.dtype)} but found {_dtype_name(grid.dtype)}")
     if input.shape[0] != grid.shape[0]:
         raise RuntimeError(
             "grid_sampler(): expected grid and input to have same batch size, but got input with sizes "
