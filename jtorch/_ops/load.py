@@ -7,6 +7,7 @@ from jtorch._ops import (  # noqa: F401 - imported to register their ops
     creation,
     indexing,
     linalg,
+    nn_aliases,
     pointwise,
     random_ops,
     reduction,
