@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jtorch._dtype import uint8
 from jtorch._ops.dispatch import apply
 from jtorch._tensor import Tensor
 
@@ -288,7 +289,11 @@ def _upsample(input: Tensor, out: tuple, scales, mode: str, align) -> Tensor:
             f"Non-empty {input.ndim}D data tensor expected but got a tensor with sizes {list(input.shape)}"
         )
     dt = input.dtype
-    if not dt.is_floating_point:
+    if dt is uint8 and mode in ("nearest", "nearest-exact"):
+        pass  # ATen's nearest kernels take uint8 (images); a gather needs no arithmetic
+    elif dt is uint8:
+        raise NotImplementedError(f"F.interpolate of uint8 input in mode {mode!r} is not implemented in jtorch")
+    elif not dt.is_floating_point:
         kind = {"nearest": "nearest", "nearest-exact": "nearest", "bicubic": "cubic"}.get(mode, "linear")
         raise NotImplementedError(f"\"compute_indices_weights_{kind}\" not implemented for '{_dtype_name(dt)}'")
     scales = tuple(None if s is None else float(s) for s in (scales or (None,) * n))
