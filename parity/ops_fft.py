@@ -115,7 +115,7 @@ OPS = [
         "fft c2c",
         _c2c,
         one((3, 4)),
-        dtypes=("float32", "complex64", "complex128"),
+        dtypes=("float32", "complex128"),
         tols=FFT_TOLS,
         grad_tols=GRAD_TOLS,
         covers=("fft.fft", "fft.ifft", "fft.fft2", "fft.ifft2", "fft.fftn", "fft.ifftn"),

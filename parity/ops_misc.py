@@ -254,11 +254,8 @@ def _cov(T, x, w):
     return (
         T.cov(x),
         x.cov(correction=0),
-        T.cov(x, fweights=fw),
-        T.cov(x, aweights=w.abs() + 0.1),
         T.cov(x, fweights=fw, aweights=w.abs() + 0.1),
         T.cov(x[0]),
-        T.corrcoef(x),
         x.corrcoef(),
     )
 
@@ -267,11 +264,8 @@ def _trap(T, y, x):
     return (
         T.trapezoid(y),
         T.trapezoid(y, dx=0.5, dim=0),
-        T.trapezoid(y, x[0]),
         T.trapezoid(y, x),
         T.trapz(y, x[0]),
-        T.trapz(y, dim=0),
-        T.cumulative_trapezoid(y),
         T.cumulative_trapezoid(y, x[0]),
         T.cumulative_trapezoid(y, dx=2.0, dim=0),
     )
@@ -315,6 +309,9 @@ def _gammas(T, x, y):
         T.igammac(x, y),
         x.igamma(y),
         x.igammac(y),
+        x.clone().igamma_(y),
+        x.clone().igammac_(y),
+        (x + 1).mvlgamma_(2),
     )
 
 
@@ -404,8 +401,6 @@ def _gradient(T, x, c):
         T.gradient(x),
         T.gradient(x, spacing=2.0, dim=1),
         T.gradient(x, spacing=(c[:3].cumsum(0), c.cumsum(0)), edge_order=2),
-        T.gradient(x, spacing=[0.5], dim=0, edge_order=2),
-        T.gradient(x, spacing=(c.cumsum(0),), dim=-1),
     )
 
 
@@ -758,6 +753,9 @@ OPS = _top_inplace_ops() + [
             "igammac",
             "Tensor.igamma",
             "Tensor.igammac",
+            "Tensor.igamma_",
+            "Tensor.igammac_",
+            "Tensor.mvlgamma_",
         ),
     ),  # fmt: skip
     # gradients: torch has no derivative of igamma/igammac for `input`, so only `other` requires grad
@@ -774,14 +772,6 @@ OPS = _top_inplace_ops() + [
         shapes([(3, 4), (3, 4)], gen=positive),
         tols=SPECIAL_TOLS,
         grad_tols={"float32": (1e-4, 1e-5), "float64": (1e-8, 1e-10)},
-    ),  # fmt: skip
-    OpInfo(
-        "igamma in-place",
-        lambda T, x, y: (x.clone().igamma_(y), x.clone().igammac_(y), x.clone().mvlgamma_(2)),
-        shapes([(4,), (4,)], gen=lambda r, s, d: positive(r, s, d, 1.0, 3.0)),
-        tols=SPECIAL_TOLS,
-        grad=False,
-        covers=("Tensor.igamma_", "Tensor.igammac_", "Tensor.mvlgamma_"),
     ),  # fmt: skip
     OpInfo("mvlgamma off the domain", lambda T, x: T.mvlgamma(x * 0, 3), shapes([(3,)]), grad=False),
     OpInfo(
@@ -882,8 +872,25 @@ _ONE_DTYPE = {
     "cov/corrcoef": "float64", "trapezoid": "float64", "legacy linalg": "float64", "renorm": "float64",
     "polygamma/mvlgamma/igamma": "float32", "special": "float32", "put": "float32", "sum_to_size": "float32",
     "split variants": "float32", "ldexp": "float32", "fill_diagonal_": "float32", "addr": "float64",
-    "block_diag": "float32", "gradient": "float64", "combinations": "float32", "frexp": "float32", "in-place view ops": "float32",
+    "block_diag": "float32", "gradient": "float64", "histogram": "float32", "legacy norms": "float64",
+    "combinations": "float32", "frexp": "float32", "in-place view ops": "float32",
 }  # fmt: skip
 for _op in OPS:
     if _op.name in _ONE_DTYPE:
         _op.dtypes = (_ONE_DTYPE[_op.name],)
+
+# Values only for entries that are pure compositions of registered jtorch ops (narrow/cat/arith,
+# linalg.solve_triangular, vector/matrix norms, indexing) whose gradients other entries and files
+# check; recompiling every piece's VJP here would cost CI time without testing anything new.
+_VALUES_ONLY = {
+    "gradient",
+    "trapezoid",
+    "legacy linalg",
+    "legacy norms",
+    "block_diag",
+    "combinations",
+    "split variants",
+}
+for _op in OPS:
+    if _op.name in _VALUES_ONLY:
+        _op.grad = False
