@@ -56,7 +56,20 @@ def _ops(lib):
         "sum_bf16": lambda: xb.sum(),
         "relu_bf16": lambda: lib.relu(xb),
         "prelu": lambda: F.prelu(x, lib.tensor([0.25])),
+        "einsum": lambda: lib.einsum("ij,kj->ik", x, w),
+        "tensordot": lambda: lib.tensordot(x, w.t(), 1),
+        "sdpa": lambda: F.scaled_dot_product_attention(x[None], x[None], x[None]),
+        "multihead_attention": lambda: _mha(lib)(x[:, None], x[:, None], x[:, None])[0],
     }
+
+
+def _mha(lib):
+    """nn.MultiheadAttention with numpy weights: its in-projection is F.linear and its core bmm/softmax."""
+    m = lib.nn.MultiheadAttention(6, 2)
+    with lib.no_grad():
+        for k, (_, p) in enumerate(sorted(m.named_parameters())):
+            p.copy_(lib.tensor(np.random.default_rng(k).uniform(-0.3, 0.3, tuple(p.shape)).astype(np.float32)))
+    return m
 
 
 @opinfo.covers("autocast", "amp.autocast")

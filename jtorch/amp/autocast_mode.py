@@ -43,6 +43,8 @@ _CPU_FP32 = (
     "fake_quantize_per_tensor_affine geqrf qr svd triangular_solve fractional_max_pool2d fractional_max_pool3d "
     "adaptive_max_pool3d linalg_qr linalg_cholesky_ex linalg_svd linalg_eig linalg_eigh linalg_lstsq linalg_inv_ex"
 ).split()
+# ATen composites that decompose into mm/bmm (so their result is bf16 in torch too); jtorch defines them as one op.
+_CPU_LOWER += "einsum tensordot inner chain_matmul".split()
 _CPU_PROMOTE = "stack cat index_copy".split()
 
 _CUDA_LOWER = (
