@@ -464,6 +464,13 @@ def _norms(T, x):
     )
 
 
+def _control_flow(T, x):
+    a = T.cond(x.sum() > 0, lambda v: v * 2, lambda v: v - 1, (x,))
+    b = T.cond(False, lambda v: v * 2, lambda v: v - 1, [x])
+    i, c = T.while_loop(lambda k, v: k < 3, lambda k, v: (k + 1, v * 1.5), (T.tensor(0), x))
+    return a, b, i, c
+
+
 def _call_top(name):
     return lambda T, x: getattr(T, name)(x, x)
 
@@ -685,6 +692,14 @@ OPS = _top_inplace_ops() + [
         dtypes=("float64",),
         tols=LOOSE,
         covers=("nuclear_norm", "frobenius_norm", "norm_except_dim"),
+    ),
+    OpInfo("cond/while_loop", _control_flow, shapes([(3,)]), dtypes=("float32",), covers=("cond", "while_loop")),
+    OpInfo(
+        "cond pred error",
+        lambda T, x: T.cond(x > 0, lambda v: v, lambda v: v, (x,)),
+        shapes([(3,)]),
+        dtypes=("float32",),
+        grad=False,
     ),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(

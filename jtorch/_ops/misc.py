@@ -1481,6 +1481,53 @@ def norm_except_dim(v: Tensor, pow: float = 2, dim: int = 0) -> Tensor:
     return _linalg().vector_norm(v, pow, dim=others, keepdim=True) if others else v.abs()
 
 
+# --- control flow -------------------------------------------------------------------------------------
+
+
+def _traced(t) -> bool:
+    return isinstance(t, Tensor) and isinstance(t._data, jax.core.Tracer)
+
+
+@torch_op(method=False)
+def cond(pred, true_fn, false_fn, operands=()):
+    """Run ``true_fn(*operands)`` or ``false_fn(*operands)``. Eagerly (and with a concrete ``pred``)
+    the chosen branch runs as Python, on the tape; with a traced ``pred`` (inside jtorch.compile/jit)
+    it becomes ``jax.lax.cond`` over both branches (no gradients through it then)."""
+    from jtorch.func import _arrays, _tensors
+
+    if isinstance(pred, Tensor) and pred.numel() != 1:
+        raise RuntimeError(f"Expected pred to be bool or single-element tensor, but got {pred}.")
+    operands = tuple(operands)
+    if _traced(pred):
+
+        def branch(fn):
+            return lambda *a: _arrays(fn(*_tensors(a)))
+
+        return _tensors(jax.lax.cond(pred._data.reshape(()), branch(true_fn), branch(false_fn), *_arrays(operands)))
+    return true_fn(*operands) if bool(pred) else false_fn(*operands)
+
+
+@torch_op(method=False)
+def while_loop(cond_fn, body_fn, carried_inputs):
+    """Iterate ``carried = body_fn(*carried)`` while ``cond_fn(*carried)``; eagerly a Python loop (on
+    the tape), under tracing ``jax.lax.while_loop``."""
+    from jtorch.func import _arrays, _tensors
+
+    carried = tuple(carried_inputs)
+    first = cond_fn(*carried)
+    if _traced(first) or any(_traced(c) for c in carried):
+        out = jax.lax.while_loop(
+            lambda a: jnp.asarray(_arrays(cond_fn(*_tensors(a)))).reshape(()),
+            lambda a: tuple(_arrays(body_fn(*_tensors(a)))),
+            tuple(_arrays(carried)),
+        )
+        return _tensors(out)
+    while bool(first):
+        carried = tuple(body_fn(*carried))
+        first = cond_fn(*carried)
+    return carried
+
+
 # --- torch.<op>_ : the top-level in-place forms torch exposes ---------------------------------------
 
 _TOP_LEVEL_INPLACE = (
