@@ -471,6 +471,13 @@ def _control_flow(T, x):
     return a, b, i, c
 
 
+def _histogramdd(T, x, e0, e1, w):
+    a = T.histogramdd(x, bins=[3, 4])
+    b = T.histogramdd(x, bins=3, range=[-1.0, 1.0, -2.0, 2.0], density=True, weight=w)
+    c = T.histogramdd(x, bins=[e0.sort().values, e1.sort().values])
+    return a.hist, a.bin_edges, b.hist, b.bin_edges, c.hist, c.bin_edges, type(a).__name__
+
+
 def _call_top(name):
     return lambda T, x: getattr(T, name)(x, x)
 
@@ -700,6 +707,17 @@ OPS = _top_inplace_ops() + [
         shapes([(3,)]),
         dtypes=("float32",),
         grad=False,
+    ),
+    OpInfo(
+        "histogramdd",
+        _histogramdd,
+        lambda rng, dt: [
+            S(randn(rng, (12, 2), dt), randn(rng, (3,), dt), randn(rng, (4,), dt), positive(rng, (12,), dt))
+        ],
+        dtypes=("float32",),
+        grad=False,
+        tols=LOOSE,
+        covers=("histogramdd",),
     ),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(

@@ -214,6 +214,49 @@ def histogram(input: Tensor, bins, *, range=None, weight=None, density: bool = F
     return histogram_t(*apply("histogram", _histogram, [input, weight, None], statics))
 
 
+histogramdd_t = _named("histogramdd", ["hist", "bin_edges"])
+
+
+def _histdd_edges(a, *, nbins, lo_hi):
+    edges = []
+    for k, n in enumerate(nbins):
+        if lo_hi is not None:
+            lo, hi = jnp.asarray(lo_hi[2 * k], a.dtype), jnp.asarray(lo_hi[2 * k + 1], a.dtype)
+        else:
+            col = a[:, k]
+            lo = jnp.min(col) if col.size else jnp.asarray(0, a.dtype)
+            hi = jnp.max(col) if col.size else jnp.asarray(0, a.dtype)
+        same = lo == hi
+        lo, hi = jnp.where(same, lo - 0.5, lo), jnp.where(same, hi + 0.5, hi)
+        edges.append(jnp.linspace(lo, hi, n + 1).astype(a.dtype))
+    return tuple(edges)
+
+
+def _histdd(a, w, *edges, density):
+    h, _ = jnp.histogramdd(a, bins=list(edges), weights=w, density=density)
+    return h.astype(a.dtype)
+
+
+@torch_op(method=False)
+def histogramdd(input: Tensor, bins, *, range=None, weight=None, density: bool = False):
+    """Histogram of the rows of ``input`` (N, D); bins per dim as counts or edge tensors."""
+    if not input.dtype.is_floating_point:
+        check_kind("histogramdd", input.dtype, "f")
+    d = input.shape[-1]
+    pts = input.reshape(-1, d)
+    w = None if weight is None else weight.reshape(-1)
+    if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
+        edges = tuple(b.to(input.dtype) for b in bins)
+    else:
+        nbins = (int(bins),) * d if isinstance(bins, numbers.Integral) else tuple(int(b) for b in bins)
+        if len(nbins) != d:
+            raise RuntimeError(f"torch.histogramdd(): expected 1 or {d} bin counts but got {len(nbins)}")
+        rng = None if range is None else tuple(float(r) for r in range)
+        edges = apply("histogramdd", _histdd_edges, [pts], (("nbins", nbins), ("lo_hi", rng)))
+    hist = apply("histogramdd", _histdd, [pts, w, *edges], (("density", bool(density)),))
+    return histogramdd_t(hist, tuple(edges))
+
+
 @torch_op()
 def cov(input: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
     """torch.cov: rows are variables, columns observations (ATen's own composite, in jtorch ops)."""
