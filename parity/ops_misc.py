@@ -478,6 +478,17 @@ def _histogramdd(T, x, e0, e1, w):
     return a.hist, a.bin_edges, b.hist, b.bin_edges, c.hist, c.bin_edges, type(a).__name__
 
 
+def _lowrank(T, a, b):
+    """Random factors: compare what is determined: reconstructions and singular values of a rank-2 A."""
+    A = a @ b  # (5, 4) of rank 2
+    U, S, V = T.svd_lowrank(A, q=3)
+    U2, S2, V2 = T.pca_lowrank(A, q=2, center=False)
+    Ut, St, Vt = T.svd_lowrank(A.mT, q=3)
+    C = A - A.mean(0, keepdim=True)
+    U3, S3, V3 = T.pca_lowrank(A)
+    return (U * S) @ V.mT, S[:2], (U2 * S2) @ V2.mT, (Ut * St) @ Vt.mT, (U3 * S3) @ V3.mT - C, tuple(U3.shape)
+
+
 def _call_top(name):
     return lambda T, x: getattr(T, name)(x, x)
 
@@ -718,6 +729,15 @@ OPS = _top_inplace_ops() + [
         grad=False,
         tols=LOOSE,
         covers=("histogramdd",),
+    ),
+    OpInfo(
+        "svd_lowrank/pca_lowrank",
+        _lowrank,
+        shapes([(5, 2), (2, 4)]),
+        dtypes=("float64",),
+        grad=False,
+        tols={"float64": (1e-8, 1e-10)},
+        covers=("svd_lowrank", "pca_lowrank"),
     ),
     OpInfo("fill/rsub", _fill, shapes([(3, 4)], [()]), covers=("fill", "rsub")),
     OpInfo(

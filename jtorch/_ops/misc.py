@@ -958,6 +958,51 @@ def istft(
     return y
 
 
+# --- randomized low-rank SVD / PCA (torch._lowrank's algorithm, on jtorch ops) -----------------------
+
+
+def _range_finder(A: Tensor, q: int, niter: int, M=None) -> Tensor:
+    """Halko et al. 2009, algorithm 4.4 as torch implements it: an orthonormal basis of A's range."""
+    lin = _linalg()
+    X = F["randn"](*A.shape[:-2], A.shape[-1], q, dtype=A.dtype)
+    AM = A if M is None else A - M
+    Q = lin.qr(AM @ X).Q
+    for _ in range(niter):
+        Q = lin.qr(AM.mH @ Q).Q
+        Q = lin.qr(AM @ Q).Q
+    return Q
+
+
+@torch_op(method=False)
+def svd_lowrank(A: Tensor, q: int | None = 6, niter: int = 2, M: Tensor | None = None):
+    """Approximate rank-``q`` SVD ``(U, S, V)`` with ``A ~ U diag(S) V^H``; random like torch's, so
+    factors match torch's only up to the randomness (their product matches for low-rank A)."""
+    q = 6 if q is None else q
+    m, n = A.shape[-2:]
+    lin = _linalg()
+    if m < n:  # work on the transpose, as torch does
+        U, S, V = svd_lowrank(A.mH, q, niter, None if M is None else M.mH)
+        return V, S, U
+    Q = _range_finder(A, q, niter, M)
+    B = Q.mH @ (A if M is None else A - M)
+    U, S, Vh = lin.svd(B, full_matrices=False)
+    return Q @ U, S, Vh.mH
+
+
+@torch_op(method=False)
+def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True, niter: int = 2):
+    """``svd_lowrank`` of ``A`` minus its column means (when ``center``)."""
+    m, n = A.shape[-2:]
+    q = min(6, m, n) if q is None else q
+    if not 0 <= q <= min(m, n):
+        raise ValueError(f"q(={q}) must be non-negative integer and not greater than min(m, n)={min(m, n)}")
+    if niter < 0:
+        raise ValueError(f"niter(={niter}) must be non-negative integer")
+    if not center:
+        return svd_lowrank(A, q, niter)
+    return svd_lowrank(A - A.mean(-2, keepdim=True), q, niter)
+
+
 # --- buffers and DLPack -----------------------------------------------------------------------------
 
 
