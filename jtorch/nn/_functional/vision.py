@@ -674,16 +674,21 @@ def _pad_coord(c, size: int, padding: str, align: bool):
 
 
 def _gather_points(x, idx: list, sizes: tuple):
-    """x (N, C, *sizes); idx: per-dim integer arrays (N, *out) -> values (N, C, *out), zero outside."""
+    """x (N, C, *sizes); idx: per-dim integer arrays (T, N, *out) of T taps -> values (T, N, C, *out), zero outside.
+
+    One gather for all taps keeps the program (and its VJP) small."""
     n, c = x.shape[:2]
+    taps = idx[0].shape[0]
     inside = jnp.ones(idx[0].shape, bool)
     flat = jnp.zeros(idx[0].shape, jnp.int32)
     for i, L in zip(idx, sizes):
         inside = inside & (i >= 0) & (i < L)
         flat = flat * L + jnp.clip(i, 0, L - 1).astype(jnp.int32)
-    xf = x.reshape(n, c, -1)
-    v = jnp.take_along_axis(xf, flat.reshape(n, 1, -1), axis=2).reshape((n, c) + idx[0].shape[1:])
-    return jnp.where(inside[:, None], v, jnp.zeros((), x.dtype))
+    out_shape = idx[0].shape[2:]
+    flat = jnp.moveaxis(flat, 0, 1).reshape(n, 1, -1)  # (N, 1, T * P)
+    v = jnp.take_along_axis(x.reshape(n, c, -1), flat, axis=2).reshape((n, c, taps) + out_shape)
+    v = jnp.moveaxis(v, 2, 0)
+    return jnp.where(inside[:, :, None], v, jnp.zeros((), x.dtype))
 
 
 def _grid_sample(x, grid, *, mode, padding, align):
@@ -695,17 +700,19 @@ def _grid_sample(x, grid, *, mode, padding, align):
         return _grid_sample_bicubic(x, coords, sizes, padding, align)
     src = [_pad_coord(_unnormalize(c, L, align), L, padding, align) for c, L in zip(coords, sizes)]
     if mode == "nearest":
-        return _gather_points(x, [jnp.round(s).astype(jnp.int64) for s in src], sizes)
+        return _gather_points(x, [jnp.round(s).astype(jnp.int64)[None] for s in src], sizes)[0]
     lo = [jnp.floor(s) for s in src]
     frac = [s - f for s, f in zip(src, lo)]
-    out = 0
-    for corner in np.ndindex(*(2,) * k):
-        w = 1
-        for b, fr in zip(corner, frac):
-            w = w * (fr if b else 1 - fr)
-        idx = [(f + b).astype(jnp.int64) for f, b in zip(lo, corner)]
-        out = out + _gather_points(x, idx, sizes) * w[:, None]
-    return out
+    corners = list(np.ndindex(*(2,) * k))
+    idx = [jnp.stack([(lo[d] + c[d]).astype(jnp.int64) for c in corners]) for d in range(k)]
+    w = []
+    for c in corners:
+        wc = 1
+        for b, fr in zip(c, frac):
+            wc = wc * (fr if b else 1 - fr)
+        w.append(wc)
+    v = _gather_points(x, idx, sizes)  # (2**k, N, C, *out)
+    return jnp.sum(v * jnp.stack(w)[:, :, None], axis=0)
 
 
 def _cubic_coeffs_jnp(t):
@@ -717,23 +724,21 @@ def _cubic_coeffs_jnp(t):
     def conv2(v):
         return ((A * v - 5 * A) * v + 8 * A) * v - 4 * A
 
-    return [conv2(t + 1), conv1(t), conv1(1 - t), conv2(2 - t)]
+    return jnp.stack([conv2(t + 1), conv1(t), conv1(1 - t), conv2(2 - t)])
 
 
 def _grid_sample_bicubic(x, coords, sizes, padding, align):
     src = [_unnormalize(c, L, align) for c, L in zip(coords, sizes)]
     lo = [jnp.floor(s) for s in src]
-    cy, cx = (_cubic_coeffs_jnp(s - f) for s, f in zip(src, lo))
-    out = 0
-    for i in range(4):
-        row = 0
-        for j in range(4):
-            yy = _pad_coord(lo[0] - 1 + i, sizes[0], padding, align)
-            xx = _pad_coord(lo[1] - 1 + j, sizes[1], padding, align)
-            v = _gather_points(x, [yy.astype(jnp.int64), xx.astype(jnp.int64)], sizes)
-            row = row + v * cx[j][:, None]
-        out = out + row * cy[i][:, None]
-    return out
+    cy, cx = (_cubic_coeffs_jnp(s - f) for s, f in zip(src, lo))  # (4, N, *out) each
+    off = jnp.arange(-1, 3, dtype=lo[0].dtype).reshape((4,) + (1,) * lo[0].ndim)
+    yy = _pad_coord(lo[0][None] + off, sizes[0], padding, align).astype(jnp.int64)  # (4, N, *out)
+    xx = _pad_coord(lo[1][None] + off, sizes[1], padding, align).astype(jnp.int64)
+    yy = jnp.broadcast_to(yy[:, None], (4,) + xx.shape).reshape((16,) + xx.shape[1:])
+    xx = jnp.broadcast_to(xx[None], (4,) + xx.shape).reshape((16,) + xx.shape[1:])
+    v = _gather_points(x, [yy, xx], sizes).reshape((4, 4) + x.shape[:2] + coords[0].shape[1:])
+    rows = jnp.sum(v * cx[None, :, :, None], axis=1)  # (4, N, C, *out): x taps of each y row
+    return jnp.sum(rows * cy[:, :, None], axis=0)
 
 
 def grid_sample(
