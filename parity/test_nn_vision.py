@@ -208,25 +208,12 @@ def _args(T, args, grad, name=""):
 )  # fmt: skip
 @pytest.mark.parametrize("spec", ALIASES, ids=[f"{a[0]}-{k}" for k, a in enumerate(ALIASES)])
 def test_alias_matches_torch(spec):
-    """``torch.<name>(...)`` with torch's top-level signature: values and input gradients (float32)."""
+    """``torch.<name>(...)`` with torch's top-level signature gives torch's values (float32). Gradients are F's,
+    checked in the op database; inputs still require grad so the recorded path is the one exercised."""
     name, args, kwargs = spec
     t_out = getattr(torch, name)(*_args(torch, args, True, name), **kwargs)
-    j_args = _args(jtorch, args, True, name)
-    j_out = getattr(jtorch, name)(*j_args, **kwargs)
+    j_out = getattr(jtorch, name)(*_args(jtorch, args, True, name), **kwargs)
     assert_same(t_out, j_out, 1e-5, 1e-5, name)
-    t_first = t_out[0] if isinstance(t_out, tuple) else t_out
-    j_first = j_out[0] if isinstance(j_out, tuple) else j_out
-    if t_first.requires_grad:
-        t_args = _args(torch, args, True, name)
-        t_first = getattr(torch, name)(*t_args, **kwargs)
-        t_first = t_first[0] if isinstance(t_first, tuple) else t_first
-        t_in = [a for a in t_args if isinstance(a, torch.Tensor) and a.requires_grad]
-        j_in = [a for a in j_args if isinstance(a, jtorch.Tensor) and a.requires_grad]
-        t_g = torch.autograd.grad(t_first.sum(), t_in, allow_unused=True)
-        j_g = jtorch.autograd.grad(j_first.sum(), j_in, allow_unused=True)
-        for k, (a, b) in enumerate(zip(t_g, j_g)):
-            if a is not None:
-                assert_same(a, b, 1e-4, 1e-4, f"{name} grad[{k}]")
 
 
 @covers("selu_", "celu_", "threshold_", "rrelu_")
