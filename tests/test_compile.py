@@ -45,7 +45,9 @@ def test_manual_step_matches_eager_and_compiles_once():
     assert compiled.compile_count == 1
 
 
-@pytest.mark.parametrize("make_opt", [lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), lambda p: torch.optim.Adam(p, lr=0.01)])
+@pytest.mark.parametrize(
+    "make_opt", [lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), lambda p: torch.optim.Adam(p, lr=0.01)]
+)
 def test_optimizer_step_with_scheduler_matches_eager(make_opt):
     results = []
     for use_compile in (False, True):
@@ -54,10 +56,10 @@ def test_optimizer_step_with_scheduler_matches_eager(make_opt):
         sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
 
         def step(x, y):
-            opt.zero_grad()
-            loss = F.mse_loss((x.mm(w) + b).squeeze(1), y)
+            opt.zero_grad()  # noqa: B023 (run within the same iteration)
+            loss = F.mse_loss((x.mm(w) + b).squeeze(1), y)  # noqa: B023
             loss.backward()
-            opt.step()
+            opt.step()  # noqa: B023
             return loss
 
         fn = torch.compile(step) if use_compile else step
@@ -152,3 +154,57 @@ def test_module_compile_in_place():
     for _ in range(3):
         np.testing.assert_allclose(lin(x).detach().numpy(), expected, rtol=1e-6)
     assert lin._compiled_call_impl.compile_count == 1
+
+
+def test_shared_and_unchanged_state_survive_donation():
+    """Only state the step replaces is donated; an array another tensor shares is copied first,
+    and tensors the step only reads (the data) keep their buffers."""
+    w, b, data, target = _linreg()
+
+    def step():
+        w.grad = None
+        b.grad = None
+        loss = ((data.mm(w) + b).squeeze(1) - target).pow(2).mean()
+        loss.backward()
+        with torch.no_grad():
+            w.sub_(0.01 * w.grad)
+        return loss, 3, "tag"
+
+    compiled = torch.compile(step)
+    compiled()  # the first call runs eagerly
+    alias = torch.Tensor._wrap(w._arr)  # a second tensor over the very same buffer
+    w_start = w.detach().numpy().copy()
+    data_arr = data._arr
+    for _ in range(3):
+        loss, n, tag = compiled()
+    assert (n, tag) == (3, "tag")  # non-tensor results come back as traced
+    assert data._arr is data_arr and not data_arr.is_deleted()  # read-only state is neither donated nor replaced
+    np.testing.assert_array_equal(alias.numpy(), w_start)  # the alias still reads the old values
+    assert compiled._donation_copies == 1  # only the first compiled call found the buffer shared
+    assert compiled.compile_count == 1
+
+
+def test_compiled_module_backward_matches_eager():
+    """A compiled module's output has a grad_fn: backward reaches the parameters and the input,
+    through BatchNorm (whose running statistics update) and a detach inside the graph."""
+    torch.manual_seed(0)
+    eager = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    twin = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.BatchNorm1d(8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
+    twin.load_state_dict(eager.state_dict())
+    compiled = torch.compile(twin)
+    for _ in range(3):
+        x = torch.randn(5, 4, requires_grad=True)
+        grads = []
+        for m, net in ((eager, eager), (compiled, twin)):
+            m.zero_grad()
+            x.grad = None
+            out = m(x)
+            (out * out.detach()).sum().backward()
+            grads.append((net[0].weight.grad.numpy().copy(), x.grad.numpy().copy()))
+        for a, c in zip(*grads):
+            np.testing.assert_allclose(c, a, rtol=1e-5, atol=1e-6)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    np.testing.assert_allclose(twin[1].running_mean.numpy(), eager[1].running_mean.numpy(), rtol=1e-5, atol=1e-7)
+    assert compiled._compiled_call.compile_count == 1
+    with torch.no_grad():
+        assert not compiled(x).requires_grad  # grad mode is part of the signature
