@@ -1,11 +1,13 @@
-"""Every program in parity/programs/ runs unmodified under jtorch and agrees with real torch (jtorch.parity).
+"""Every program in parity/programs/ and every tutorial example (short mode) runs unmodified under jtorch
+and agrees with real torch (jtorch.parity).
 
 All programs go through ``jtorch.parity.compare_many`` (one torch process and one jtorch process, so the
 file stays within a few minutes on 2 cores); one program also goes through the CLI entry point
 (``jtorch.parity.main``), and a program whose output depends on the random stream must be reported
 as a divergence. Tolerances: rtol 1e-4 / atol 1e-6 on printed numbers and TensorBoard scalars; the
-programs print at most 6 decimals and run at most 40 float32 steps, where the measured maximum
-relative difference is below 1e-6.
+programs print at most 6 decimals of float32 results, where the measured maximum relative difference is
+below 2e-6 (27_autocast_gradscaler prints its bfloat16 losses to one decimal: XLA and oneDNN round bf16
+matmuls differently).
 """
 
 import glob
@@ -24,12 +26,12 @@ TUTORIAL = os.path.join(HERE, "..", "examples", "tutorial")
 # shuffled batches and default initialisation come from the random stream, which differs by design.
 EXAMPLES = [
     ("t1_module.py", []),
-    ("t2_linear_regression.py", ["--steps", "2000"]),
+    ("t2_linear_regression.py", ["--steps", "1001"]),
     ("t3_losses.py", []),
     ("t4_optim.py", ["--steps", "40"]),
     ("t5_data.py", ["--workers", "0"]),
     ("t6_save_load.py", []),
-    ("t7_tensorboard.py", ["--steps", "100"]),
+    ("t7_tensorboard.py", ["--steps", "30"]),
 ]
 
 
@@ -46,8 +48,11 @@ def results(tmp_path_factory):
     )
     which = tmp_path_factory.mktemp("src") / "which_torch.py"
     which.write_text("import jtorch as torch\nprint(torch.__name__)\n")
+    examples = [(os.path.join(TUTORIAL, name), args) for name, args in EXAMPLES]
     return parity.compare_many(
-        [*PROGRAMS, str(diverging), str(as_jtorch), str(which)], keep=str(tmp_path_factory.mktemp("runs")), timeout=900
+        [*PROGRAMS, str(diverging), str(as_jtorch), str(which), *examples],
+        keep=str(tmp_path_factory.mktemp("runs")),
+        timeout=1200,
     )
 
 
@@ -118,21 +123,15 @@ def test_stdout_comparison_rules():
     assert "torch printed 2 lines, jtorch 1" in rep.divergence
 
 
-@pytest.fixture(scope="module")
-def example_results(tmp_path_factory):
-    jobs = [(os.path.join(TUTORIAL, name), args) for name, args in EXAMPLES]
-    return parity.compare_many(jobs, keep=str(tmp_path_factory.mktemp("examples")), timeout=900)
-
-
 def test_every_tutorial_example_is_compared():
     shipped = sorted(os.path.basename(p) for p in glob.glob(os.path.join(TUTORIAL, "t[0-9]_*.py")))
     assert shipped == sorted(name for name, _ in EXAMPLES)
 
 
 @pytest.mark.parametrize("name", [n for n, _ in EXAMPLES])
-def test_tutorial_example_agrees_with_torch(example_results, name):
-    status, text = example_results[os.path.abspath(os.path.join(TUTORIAL, name))]
+def test_tutorial_example_agrees_with_torch(results, name):
+    status, text = results[os.path.abspath(os.path.join(TUTORIAL, name))]
     assert status == 0, text
     assert text.endswith("AGREE")
     if name == "t7_tensorboard.py":
-        assert " 101 tensorboard scalars compared" in text, text  # 100 losses and the PR curve's first value
+        assert " 31 tensorboard scalars compared" in text, text  # 30 losses and the PR curve's first value
