@@ -160,7 +160,7 @@ ALIASES = [
     ("pixel_shuffle", (R.standard_normal((1, 4, 2, 3)).astype(np.float32), 2), {}),
     ("pixel_unshuffle", (X4, 2), {}), ("channel_shuffle", (R.standard_normal((1, 4, 2)).astype(np.float32), 2), {}),
     ("native_channel_shuffle", (R.standard_normal((1, 4, 2)).astype(np.float32), 2), {}),
-    ("conv1d", (X, W1), {"stride": 2, "padding": 1}), ("conv2d", (X4, W2), {"padding": "same"}),
+    ("conv1d", (X, W1), {"stride": 2, "padding": 1}), ("conv2d", (X4, W2), {"padding": 1, "stride": 2}),
     ("conv3d", (X5, W3), {"dilation": 2}), ("conv_transpose1d", (X, W1T), {"stride": 2, "output_padding": 1}),
     ("conv_transpose2d", (X4, W2T), {"groups": 1}), ("conv_transpose3d", (X5, W3), {"padding": 1}),
     ("avg_pool1d", (X, 3), {"stride": 2, "padding": 1}), ("max_pool1d", (X, 2), {}), ("max_pool2d", (X4, 2), {}),
