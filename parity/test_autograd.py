@@ -308,7 +308,9 @@ def test_hook_on_intermediate_used_twice():
 def _structure(fn):
     if fn is None:
         return None
-    return (fn.name(), tuple((_structure(n), i) if n is not None else None for n, i in fn.next_functions))
+    name = fn.name()
+    assert type(fn).__name__ == name.rsplit("::", 1)[-1]  # torch's grad_fn classes are named after the op
+    return (name, tuple((_structure(n), i) if n is not None else None for n, i in fn.next_functions))
 
 
 @covers("Tensor.grad_fn")

@@ -13,6 +13,8 @@ forward (benchmarks/bench_ops.py).
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -43,6 +45,11 @@ class Node:
         "metadata",
         "__weakref__",
     )
+
+    def __new__(cls, name, *args, **kwargs):
+        # Each grad_fn is an instance of a class named after it, as torch's (type(y.grad_fn).__name__
+        # == "MulBackward0"); the per-name subclasses only carry the name.
+        return object.__new__(_node_class(name) if cls is Node else cls)
 
     def __init__(self, name, edges, saved, backward, out_meta):
         self._name = name
@@ -103,6 +110,11 @@ class Node:
 
     def _release(self):
         self._saved = None
+
+
+@functools.lru_cache(maxsize=None)
+def _node_class(name: str) -> type:
+    return type(name, (Node,), {"__slots__": (), "__module__": "jtorch.autograd.graph"})
 
 
 class AccumulateGrad(Node):
