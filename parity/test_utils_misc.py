@@ -174,3 +174,12 @@ def test_profile_writes_a_trace_with_record_function_ranges(tmp_path):
     assert "my_block" in names
     with pytest.raises(NotImplementedError, match="Kineto"):
         prof.key_averages()
+
+
+def test_autograd_profiler_record_function_is_the_profiler_one():
+    import jtorch.autograd.profiler
+
+    assert torch.autograd.profiler.record_function.__name__ == "record_function"
+    assert jtorch.autograd.profiler.record_function is jtorch.profiler.record_function
+    with jtorch.autograd.profiler.record_function("block"):
+        assert float(jtorch.ones(2).sum()) == 2.0
