@@ -1,5 +1,5 @@
-"""Op database entries: F.interpolate (every mode, align_corners, size vs scale_factor, ATen's same-size and
-2-d nearest quirks), the deprecated upsample forms, fold/unfold, affine_grid and grid_sample. Values and
+"""Op database entries: F.interpolate (every mode, align_corners, size vs scale_factor, antialias, ATen's
+same-size and 2-d nearest quirks), the deprecated upsample forms, fold/unfold, affine_grid and grid_sample. Values and
 gradients against torch for float32 and float64; shapes are few and small, since each one compiles.
 
 grid_sample and bicubic use float32 tolerances of 1e-5: ATen's vectorized kernels unnormalize with a
@@ -30,6 +30,8 @@ def interp_samples(rng, dtype):
         Sample((x4,), {"scale_factor": 1.5, "mode": "bicubic", "align_corners": True}),
         Sample((x4,), {"scale_factor": 1.2, "mode": "bicubic"}),  # same size: ATen's backward copies
         Sample((x4,), {"size": (2, 3), "mode": "area"}),
+        Sample((x4,), {"size": (2, 3), "mode": "bilinear", "antialias": True}),
+        Sample((x4,), {"scale_factor": (0.6, 1.5), "mode": "bicubic", "antialias": True}),
         Sample((x5,), {"scale_factor": 1.5, "mode": "trilinear"}),
         # torch's errors
         Sample((x3,), {"size": 4, "scale_factor": 2.0}),

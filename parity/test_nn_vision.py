@@ -128,10 +128,10 @@ def test_errors_match_torch(k):
         assert str(je.value) == str(te.value)
 
 
-def test_antialias_is_not_implemented():
+def test_lanczos_is_not_implemented():
     x = jtorch.zeros(1, 1, 4, 4)
-    with pytest.raises(NotImplementedError, match="antialias"):
-        jtorch.nn.functional.interpolate(x, size=2, mode="bilinear", antialias=True)
+    with pytest.raises(NotImplementedError, match="lanczos"):
+        jtorch.nn.functional.interpolate(x, size=2, mode="lanczos", antialias=True)
 
 
 # ---- top-level aliases ----------------------------------------------------------------------------------------

@@ -108,7 +108,8 @@ native_channel_shuffle = channel_shuffle
 # type: float32 for float32 and half inputs, float64 for float64), so the sampled positions are torch's bit
 # for bit; the jitted function is then a separable gather-and-weight per spatial dim, last dim first (the
 # order ATen's kernel nests them). jax.image.resize is not used: its sample positions and edge handling are
-# not torch's (no align_corners, no torch-style clamping, antialias on downsampling).
+# not torch's (no align_corners, no torch-style clamping). antialias=True (bilinear/bicubic) uses ATen's
+# normalized-filter taps (_compute_weights_aa) in the same separable gather-and-weight.
 
 _MODES = "nearest | linear | bilinear | bicubic | trilinear | lanczos | area | nearest-exact"
 
@@ -199,6 +200,44 @@ def _cubic_taps(L: int, O: int, align: bool, scale, op):
     return idx, _cubic_coeffs(t, op)
 
 
+def _aa_filter(x: np.ndarray, cubic: bool, op) -> np.ndarray:
+    """ATen's antialias filters: triangle for bilinear, Keys cubic with a = -0.5 for bicubic (PIL's)."""
+    x = np.abs(x.astype(op))
+    if not cubic:
+        return np.where(x < 1, op(1) - x, op(0)).astype(op)
+    a = op(-0.5)
+    c1 = ((a + 2) * x - (a + 3)) * x * x + 1
+    c2 = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return np.where(x < 1, c1, np.where(x < 2, c2, op(0))).astype(op)
+
+
+def _aa_taps(L: int, O: int, align: bool, scale, op, cubic: bool):
+    """ATen's _compute_weights_aa: a normalized filter over every input pixel the output pixel covers."""
+    s = _compute_scale(L, O, align, scale, op)
+    interp = 4 if cubic else 2
+    support = op(interp * 0.5 * np.float64(s)) if s >= 1 else op(interp * 0.5)
+    invscale = op(1.0 / np.float64(s)) if s >= 1 else op(1)
+    idx_rows, w_rows = [], []
+    for i in range(O):
+        center = op(np.float64(s) * (i + 0.5))
+        xmin = max(int(np.float64(center) - np.float64(support) + 0.5), 0)
+        xsize = min(int(np.float64(center) + np.float64(support) + 0.5), L) - xmin
+        j = np.arange(xsize)
+        arg = ((op(1) * (j + xmin)).astype(op) - center).astype(np.float64) + 0.5
+        w = _aa_filter((arg * np.float64(invscale)).astype(op), cubic, op)
+        total = op(0)
+        for v in w:
+            total = op(total + v)
+        if total != 0:
+            w = (w / total).astype(op)
+        idx_rows.append(xmin + j)
+        w_rows.append(w)
+    K = max(len(r) for r in idx_rows)
+    idx = np.stack([np.pad(r, (0, K - len(r)), constant_values=min(r[-1] if len(r) else 0, L - 1)) for r in idx_rows])
+    w = np.stack([np.pad(r, (0, K - len(r))) for r in w_rows]).astype(op)
+    return idx, w
+
+
 def _gather_axis(x, idx, ax):
     return jnp.take(x, jnp.asarray(idx), axis=ax)
 
@@ -234,7 +273,9 @@ def _upsample_nearest(x, *, out, scales, exact):
     return f(x)
 
 
-def _upsample_interp(x, *, out, scales, align, cubic):
+def _upsample_interp(x, *, out, scales, align, cubic, aa=False):
+    if aa:
+        return _interp(x, out, scales, align, cubic, aa=True)
     if cubic and x.shape[x.ndim - len(out) :] == out:
         # ATen's bicubic backward copies the gradient when the size is unchanged (its forward still resamples
         # with the given scale): keep both.
@@ -251,7 +292,7 @@ def _same_size_cubic(x, out, scales, align):
     return f(x)
 
 
-def _interp(x, out, scales, align, cubic):
+def _interp(x, out, scales, align, cubic, aa=False):
     n = len(out)
     lead = x.ndim - n
     dt = x.dtype
@@ -259,8 +300,10 @@ def _interp(x, out, scales, align, cubic):
     xc = x.astype(op)
     for k in reversed(range(n)):  # innermost (last) dim first, as ATen nests its interpolation
         ax = lead + k
-        taps = _cubic_taps if cubic else _linear_taps
-        idx, w = taps(x.shape[ax], out[k], align, scales[k], op)
+        if aa:
+            idx, w = _aa_taps(x.shape[ax], out[k], align, scales[k], op, cubic)
+        else:
+            idx, w = (_cubic_taps if cubic else _linear_taps)(x.shape[ax], out[k], align, scales[k], op)
         w = w.astype(dt).astype(op)  # ATen stores the weights in the input's dtype
         bshape = (1,) * ax + (out[k],) + (1,) * (x.ndim - ax - 1)
         acc = None
@@ -279,7 +322,7 @@ def _size_error(ins, outs):
     return RuntimeError(f"Input and output sizes should be greater than 0, but got input ({a}){sep} ({b})")
 
 
-def _upsample(input: Tensor, out: tuple, scales, mode: str, align) -> Tensor:
+def _upsample(input: Tensor, out: tuple, scales, mode: str, align, antialias: bool = False) -> Tensor:
     n = len(out)
     ins = tuple(input.shape[2:])
     if any(v <= 0 for v in ins) or any(v <= 0 for v in out):
@@ -307,6 +350,9 @@ def _upsample(input: Tensor, out: tuple, scales, mode: str, align) -> Tensor:
     name = {"linear": "UpsampleLinear1DBackward0", "bilinear": "UpsampleBilinear2DBackward0",
             "trilinear": "UpsampleTrilinear3DBackward0", "bicubic": "UpsampleBicubic2DBackward0"}[mode]  # fmt: skip
     statics = (("out", out), ("scales", scales), ("align", bool(align)), ("cubic", mode == "bicubic"))
+    if antialias:
+        name = name.replace("2DBackward0", "2DAaBackward0")
+        statics += (("aa", True),)
     return apply(name, _upsample_interp, [input], statics)
 
 
@@ -418,15 +464,15 @@ def interpolate(
             raise ValueError("Lanczos mode does not support align_corners=True")
         if not antialias:
             raise ValueError("Lanczos mode requires antialias=True")
-    if antialias:
-        raise NotImplementedError(f"F.interpolate(antialias=True) (mode {mode!r}) is not implemented in jtorch yet")
+    if antialias and mode == "lanczos":
+        raise NotImplementedError("F.interpolate(mode='lanczos') is not implemented in jtorch yet")
     if output_size is None:
         output_size = [int(input.shape[i + 2] * scale_factors[i]) for i in range(dim)]
     if mode == "area":
         from jtorch.nn._functional import pooling
 
         return getattr(pooling, f"adaptive_avg_pool{dim}d")(input, output_size)
-    return _upsample(input, tuple(output_size), scale_factors, mode, align_corners)
+    return _upsample(input, tuple(output_size), scale_factors, mode, align_corners, antialias)
 
 
 def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners=None) -> Tensor:
