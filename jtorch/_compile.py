@@ -7,10 +7,17 @@ How it works (DESIGN.md, mechanism 6):
 2. *Lift it.* A pure function takes every state array (and each group's ``lr``) as input, installs
    tracers into the very same Python objects, runs the user's function unchanged -- the autograd
    tape and the optimizer run on tracers -- reads the arrays back out and restores the objects.
-   That function is ``jax.jit``-compiled once per signature (shapes, dtypes, which grads exist,
-   training flags, Python-valued arguments), with the state it updates donated.
+   It is traced once per signature (shapes, dtypes, which grads exist, training flags, grad mode,
+   Python-valued arguments); the trace tells which state cells the step replaces. The jaxpr is then
+   ``jax.jit``-compiled with exactly those cells' old arrays donated (state it only reads is passed
+   undonated, state it never reads is not passed), so a per-call signature check, a list of arrays
+   in and a list out are all that remain per step.
 3. *Write back.* Results go into the same tensors (their ``_arr``), so the model, the optimizer
    and the user's references see the update, as after an eager step.
+
+A function whose result requires grad and that runs no backward itself (``jtorch.compile(module)``)
+becomes one autograd op instead: the compiled forward, and a ``CompiledFunctionBackward`` node whose
+backward reruns the trace and differentiates it with jtorch's own tape inside one jitted program.
 
 The first call runs eagerly: optimizers create their state lazily, so the steady-state structure
 is known from the second call on and the step compiles once. Code that cannot be traced
