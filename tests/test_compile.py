@@ -208,3 +208,39 @@ def test_compiled_module_backward_matches_eager():
     assert compiled._compiled_call.compile_count == 1
     with torch.no_grad():
         assert not compiled(x).requires_grad  # grad mode is part of the signature
+
+
+def test_scheduler_step_inside_compiled_function_runs_eagerly_and_correctly():
+    """A scheduler's epoch count is Python state: compiling it would freeze the lr, so the step falls back."""
+
+    def run(compiled):
+        lin = torch.nn.Linear(3, 1)
+        with torch.no_grad():
+            lin.weight.copy_(torch.tensor([[0.1, -0.2, 0.3]]))
+            lin.bias.zero_()
+        opt = torch.optim.SGD(lin.parameters(), lr=0.1, momentum=0.9)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        x = torch.tensor(np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
+        y = torch.ones(4, 1)
+
+        def step():
+            opt.zero_grad()
+            loss = ((lin(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            sched.step()
+            return loss
+
+        f = torch.compile(step) if compiled else step
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(6):
+                f()
+        return lin.weight.detach().numpy(), opt.param_groups[0]["lr"], [str(w.message) for w in caught]
+
+    w_eager, lr_eager, _ = run(False)
+    w_comp, lr_comp, messages = run(True)
+    assert lr_comp == lr_eager == 0.0125
+    np.testing.assert_allclose(w_comp, w_eager, rtol=1e-6)
+    assert sum("runs eagerly" in m for m in messages) == 1
+    assert any("call the scheduler outside" in m for m in messages)

@@ -79,6 +79,21 @@ def _update_param_group_val(param_group: dict[str, Any], key: str, val: float | 
         param_group[key] = val
 
 
+def _refuse_under_compile(optimizer) -> None:
+    """A scheduler keeps its count in Python, which a compiled step would advance only while tracing.
+
+    Raising here (before anything changes) makes ``jtorch.compile`` run the function eagerly, with a
+    warning naming this cause, instead of compiling a step whose learning rate never moves.
+    """
+    import jax
+
+    if any(isinstance(g.get("lr"), jax.core.Tracer) for g in optimizer.param_groups):
+        raise NotImplementedError(
+            "lr_scheduler.step() inside a jtorch.compile'd function: call the scheduler outside the "
+            "compiled step (its epoch count is Python state)"
+        )
+
+
 class LRScheduler:
     """Base class: adjusts ``optimizer.param_groups[i]['lr']`` each ``step()`` (torch's chainable form)."""
 
@@ -152,6 +167,7 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self, epoch: int | None = None) -> None:
+        _refuse_under_compile(self.optimizer)
         if self._step_count == 1:
             if not hasattr(self.optimizer.step, "_wrapped_by_lr_sched"):
                 warnings.warn(
@@ -514,6 +530,7 @@ class SequentialLR(LRScheduler):
             scheds.last_epoch -= 1
 
     def step(self) -> None:
+        _refuse_under_compile(self.optimizer)
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]
@@ -697,6 +714,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.num_bad_epochs = 0
 
     def step(self, metrics: SupportsFloat, epoch=None) -> None:
+        _refuse_under_compile(self.optimizer)
         current = float(metrics)
         if epoch is None:
             epoch = self.last_epoch + 1
@@ -931,6 +949,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         ]
 
     def step(self, epoch=None) -> None:
+        _refuse_under_compile(self.optimizer)
         if epoch is None and self.last_epoch < 0:
             epoch = 0
         if epoch is None:
