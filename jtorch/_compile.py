@@ -277,6 +277,12 @@ def _split_args(args, kwargs):
     return arrays, leaves, treedef, tuple(static)
 
 
+def _may_hold_state(x) -> bool:
+    if isinstance(x, Tensor) or _skip(x):
+        return False
+    return not _hashable(x) or hasattr(x, "__dict__")
+
+
 def _hashable(x) -> bool:
     try:
         hash(x)
@@ -330,7 +336,9 @@ class CompiledFunction:
         if arg_tree is None:  # only tensors: no objects to walk
             key = objects = ()
         else:
-            objects = [x for x in arg_leaves if not isinstance(x, Tensor) and not _hashable(x)]
+            # objects that can hold state: containers, and instances with attributes (a model or an
+            # optimizer passed as an argument); plain values and Python modules are only signature
+            objects = [x for x in arg_leaves if _may_hold_state(x)]
             key = tuple(id(x) for x in objects)
         state = self._discovery.get(key)
         if state is None:

@@ -244,3 +244,32 @@ def test_scheduler_step_inside_compiled_function_runs_eagerly_and_correctly():
     np.testing.assert_allclose(w_comp, w_eager, rtol=1e-6)
     assert sum("runs eagerly" in m for m in messages) == 1
     assert any("call the scheduler outside" in m for m in messages)
+
+
+def test_model_and_optimizer_passed_as_arguments():
+    """State reached through the arguments (a model with BatchNorm, its optimizer) is lifted like closures."""
+
+    def train(compiled):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4), torch.nn.Flatten())
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x = torch.tensor(np.random.default_rng(0).standard_normal((2, 3, 6, 6)).astype(np.float32))
+
+        def step(model, opt, x):
+            opt.zero_grad()
+            loss = model(x).square().mean()
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compiled else step
+        losses = [float(f(model, opt, x)) for _ in range(4)]
+        return losses, model.state_dict(), (f.compile_count if compiled else 1)
+
+    eager, sd_eager, _ = train(False)
+    comp, sd_comp, count = train(True)
+    np.testing.assert_allclose(comp, eager, rtol=1e-5)
+    for k, v in sd_eager.items():
+        np.testing.assert_allclose(sd_comp[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
+    assert int(sd_comp["1.num_batches_tracked"]) == 4
+    assert count == 1
