@@ -104,7 +104,15 @@ def _walk(obj, state: _State, seen: set, depth: int = 0) -> None:
     if isinstance(obj, Optimizer):
         state.groups.extend(obj.param_groups)
     if isinstance(obj, Module):
+        # a module tree is walked at the depth of its root, however deeply it nests
         state.modules.append(obj)
+        for table in ("_parameters", "_buffers", "_modules"):
+            for v in obj.__dict__.get(table, {}).values():
+                _walk(v, state, seen, depth)
+        for k, v in vars(obj).items():
+            if k not in ("_parameters", "_buffers", "_modules"):
+                _walk(v, state, seen, depth + 1)
+        return
     if isinstance(obj, dict):
         for k, v in obj.items():
             _walk(k, state, seen, depth + 1)

@@ -273,3 +273,32 @@ def test_model_and_optimizer_passed_as_arguments():
         np.testing.assert_allclose(sd_comp[k].numpy(), v.numpy(), rtol=1e-5, atol=1e-6, err_msg=k)
     assert int(sd_comp["1.num_batches_tracked"]) == 4
     assert count == 1
+
+
+def test_deeply_nested_model_state_is_found():
+    """Parameters and buffers many module levels down (a ResNet's blocks) are lifted, not baked in."""
+
+    def train(compiled):
+        torch.manual_seed(0)
+        inner = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.BatchNorm1d(3))
+        model = inner
+        for _ in range(8):
+            model = torch.nn.Sequential(model)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        x = torch.tensor(np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32))
+
+        def step():
+            opt.zero_grad()
+            loss = model(x).square().mean()
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = torch.compile(step) if compiled else step
+        for _ in range(4):
+            f()
+        return {k: v.numpy() for k, v in model.state_dict().items()}
+
+    eager, comp = train(False), train(True)
+    for k, v in eager.items():
+        np.testing.assert_allclose(comp[k], v, rtol=1e-5, atol=1e-6, err_msg=k)
