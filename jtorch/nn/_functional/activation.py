@@ -355,7 +355,7 @@ def _float_dt(input: Tensor):
 def _get_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as an argument.",
-        stacklevel=stacklevel,
+        stacklevel=stacklevel + 1,  # + the autocast wrapper around F.softmax/log_softmax/softmin (amp)
     )
     return 0 if ndim in (0, 1, 3) else 1
 
