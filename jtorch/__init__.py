@@ -9,9 +9,35 @@ _jax.config.update("jax_enable_x64", True)
 
 from jtorch import _dtype  # noqa: E402
 from jtorch._dtype import (  # noqa: E402,F401
-    bfloat16, bool, cdouble, cfloat, chalf, complex32, complex64, complex128, double, dtype, float, float16,
-    float32, float64, get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
-    set_default_dtype, short, uint8, uint16, uint32, uint64,
+    bfloat16,
+    bool,
+    cdouble,
+    cfloat,
+    chalf,
+    complex32,
+    complex64,
+    complex128,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    set_default_dtype,
+    short,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
 )
 from jtorch._device import device, get_default_device, set_default_device  # noqa: E402,F401
 from jtorch._tensor_str import set_printoptions  # noqa: E402,F401
@@ -34,19 +60,37 @@ from jtorch import distributions  # noqa: E402,F401
 from jtorch import amp, cpu, jit, profiler  # noqa: E402,F401
 import jtorch.utils.checkpoint  # noqa: E402,F401
 from jtorch.amp.autocast_mode import (  # noqa: E402,F401
-    autocast, autocast_decrement_nesting, autocast_increment_nesting, clear_autocast_cache, get_autocast_dtype,
-    is_autocast_cache_enabled, is_autocast_enabled, set_autocast_cache_enabled, set_autocast_dtype,
+    autocast,
+    autocast_decrement_nesting,
+    autocast_increment_nesting,
+    clear_autocast_cache,
+    get_autocast_dtype,
+    is_autocast_cache_enabled,
+    is_autocast_enabled,
+    set_autocast_cache_enabled,
+    set_autocast_dtype,
     set_autocast_enabled,
 )
 from jtorch import fft, special  # noqa: E402,F401
 from jtorch.autograd.grad_mode import (  # noqa: E402,F401
-    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
 )
 from jtorch.random import (  # noqa: E402,F401
-    Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
 )
 
-from jtorch.torch_version import __version__  # noqa: E402
+from jtorch.torch_version import __version__  # noqa: E402,F401
 
 
 class _Layout:
@@ -138,8 +182,11 @@ del _d
 # torch.testing, torch.backends, torch.version, process-wide flags and the `import torch` alias.
 from jtorch import backends, testing, version  # noqa: E402,F401
 from jtorch._flags import (  # noqa: E402,F401
-    are_deterministic_algorithms_enabled, get_float32_matmul_precision, is_deterministic_algorithms_warn_only_enabled,
-    set_float32_matmul_precision, use_deterministic_algorithms,
+    are_deterministic_algorithms_enabled,
+    get_float32_matmul_precision,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_float32_matmul_precision,
+    use_deterministic_algorithms,
 )
 from jtorch._alias import add_missing_attribute_errors as _add_missing, install_torch_alias  # noqa: E402,F401
 

@@ -18,7 +18,7 @@ import numpy as np
 from jtorch import _dtype
 from jtorch._ops import dispatch
 from jtorch.autograd import grad_mode
-from jtorch.autograd.graph import AccumulateGrad, run_backward
+from jtorch.autograd.graph import AccumulateGrad
 
 
 class Tensor:
@@ -291,7 +291,9 @@ class Tensor:
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
         if value and self._node is None and not (self.dtype.is_floating_point or self.dtype.is_complex):
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")  # torch's setter text
+            raise RuntimeError(
+                "only Tensors of floating point and complex dtype can require gradients"
+            )  # torch's setter text
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
@@ -424,7 +426,7 @@ class Tensor:
 
     def __bool__(self) -> bool:
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
     def __float__(self) -> float:
@@ -462,7 +464,13 @@ class Tensor:
                 "see https://github.com/pytorch/pytorch/pull/103001"
             )
         new = type(self).__new__(type(self))
-        new.__dict__.update({k: v for k, v in self.__dict__.items() if k not in ("_base", "_view_chain", "_accumulator", "_node", "_view_index_cache")})
+        new.__dict__.update(
+            {
+                k: v
+                for k, v in self.__dict__.items()
+                if k not in ("_base", "_view_chain", "_accumulator", "_node", "_view_index_cache")
+            }
+        )
         new._arr = self._data
         new._base = None
         new._view_chain = ()
@@ -578,7 +586,9 @@ def _identity(x):
 
 def _scatter_into(root, value, index):
     """Write ``value`` into the root at the flat positions ``index`` (the view's element map)."""
-    flat = root.reshape(-1).at[index.reshape(-1)].set(jnp.broadcast_to(value, index.shape).reshape(-1).astype(root.dtype))
+    flat = (
+        root.reshape(-1).at[index.reshape(-1)].set(jnp.broadcast_to(value, index.shape).reshape(-1).astype(root.dtype))
+    )
     return flat.reshape(root.shape)
 
 

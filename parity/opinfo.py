@@ -116,7 +116,9 @@ def assert_same(t_out, j_out, rtol, atol, what=""):
     if isinstance(t_out, torch.Tensor):
         assert isinstance(j_out, jtorch.Tensor), f"{what}: expected a Tensor, got {type(j_out).__name__}"
         assert str(t_out.dtype) == str(j_out.dtype), f"{what}: dtype {j_out.dtype} != torch {t_out.dtype}"
-        assert tuple(t_out.shape) == tuple(j_out.shape), f"{what}: shape {tuple(j_out.shape)} != torch {tuple(t_out.shape)}"
+        assert tuple(t_out.shape) == tuple(j_out.shape), (
+            f"{what}: shape {tuple(j_out.shape)} != torch {tuple(t_out.shape)}"
+        )
         a, b = _np(t_out), _np(j_out)
         if a.dtype.kind in "fc":
             np.testing.assert_allclose(b, a, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
@@ -147,8 +149,14 @@ def check_op(op: OpInfo, seed: int = 0):
             t_leaves = [_to_torch(a, want_grad and is_float(a)) for a in sample.args]
             j_leaves = [_to_jtorch(a, want_grad and is_float(a)) for a in sample.args]
             if dt == "bfloat16":
-                t_leaves = [a.to(torch.bfloat16) if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in t_leaves]
-                j_leaves = [a.to(jtorch.bfloat16) if isinstance(a, jtorch.Tensor) and a.is_floating_point() else a for a in j_leaves]
+                t_leaves = [
+                    a.to(torch.bfloat16) if isinstance(a, torch.Tensor) and a.is_floating_point() else a
+                    for a in t_leaves
+                ]
+                j_leaves = [
+                    a.to(jtorch.bfloat16) if isinstance(a, jtorch.Tensor) and a.is_floating_point() else a
+                    for a in j_leaves
+                ]
             t_args = [_noncontig(torch, a) if sample.noncontig else a for a in t_leaves]
             j_args = [_noncontig(jtorch, a) if sample.noncontig else a for a in j_leaves]
             try:
@@ -159,8 +167,10 @@ def check_op(op: OpInfo, seed: int = 0):
                 except type(e):
                     continue
                 except Exception as je:
-                    raise AssertionError(f"{what}: torch raised {type(e).__name__}: {e}; jtorch raised {type(je).__name__}: {je}") from je
-                raise AssertionError(f"{what}: torch raised {type(e).__name__}: {e}; jtorch did not raise")
+                    raise AssertionError(
+                        f"{what}: torch raised {type(e).__name__}: {e}; jtorch raised {type(je).__name__}: {je}"
+                    ) from je
+                raise AssertionError(f"{what}: torch raised {type(e).__name__}: {e}; jtorch did not raise") from None
             j_out = op.call(jtorch, *j_args, **sample.kwargs)
             assert_same(t_out, j_out, rtol, atol, what)
             if not want_grad:
@@ -242,7 +252,11 @@ def binary_samples(gen=randn, gen2=None):
 
 def reduction_samples(gen=randn, dims=True):
     def samples(rng, dtype):
-        out = [Sample((gen(rng, (3, 4), dtype),)), Sample((gen(rng, (), dtype),)), Sample((gen(rng, (2, 3, 4), dtype),), noncontig=True)]
+        out = [
+            Sample((gen(rng, (3, 4), dtype),)),
+            Sample((gen(rng, (), dtype),)),
+            Sample((gen(rng, (2, 3, 4), dtype),), noncontig=True),
+        ]
         if dims:
             out += [
                 Sample((gen(rng, (3, 4), dtype),), {"dim": 1}),

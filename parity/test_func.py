@@ -53,15 +53,27 @@ def test_vjp_jvp():
     to, tfn = tf.vjp(lambda x: g(torch, x), t)
     jo, jfn = jf.vjp(lambda x: g(jtorch, x), j)
     assert_same(to, jo, 1e-12, 1e-12)
-    assert_same(tuple(tfn(torch.ones(3, dtype=torch.float64))), tuple(jfn(jtorch.ones(3, dtype=jtorch.float64))), 1e-12, 1e-12)
-    assert_same(tuple(tf.jvp(lambda x: g(torch, x), (t,), (t,))), tuple(jf.jvp(lambda x: g(jtorch, x), (j,), (j,))), 1e-12, 1e-12)
+    assert_same(
+        tuple(tfn(torch.ones(3, dtype=torch.float64))), tuple(jfn(jtorch.ones(3, dtype=jtorch.float64))), 1e-12, 1e-12
+    )
+    assert_same(
+        tuple(tf.jvp(lambda x: g(torch, x), (t,), (t,))),
+        tuple(jf.jvp(lambda x: g(jtorch, x), (j,), (j,))),
+        1e-12,
+        1e-12,
+    )
 
 
 @covers("func.vmap")
 def test_vmap():
     t, j = _both(M)
     assert_same(tf.vmap(lambda r: r.dot(r))(t), jf.vmap(lambda r: r.dot(r))(j), 1e-12, 1e-12)
-    assert_same(tf.vmap(lambda r: r * 2, in_dims=1, out_dims=1)(t), jf.vmap(lambda r: r * 2, in_dims=1, out_dims=1)(j), 1e-12, 1e-12)
+    assert_same(
+        tf.vmap(lambda r: r * 2, in_dims=1, out_dims=1)(t),
+        jf.vmap(lambda r: r * 2, in_dims=1, out_dims=1)(j),
+        1e-12,
+        1e-12,
+    )
     per_example = tf.vmap(tf.grad(lambda r: (r**3).sum()))(t)
     assert_same(per_example, jf.vmap(jf.grad(lambda r: (r**3).sum()))(j), 1e-12, 1e-12)
 

@@ -13,7 +13,20 @@ import jtorch
 
 torch.set_num_threads(1)
 
-DTYPES = ["float32", "float64", "float16", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool", "complex64", "complex128"]
+DTYPES = [
+    "float32",
+    "float64",
+    "float16",
+    "bfloat16",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool",
+    "complex64",
+    "complex128",
+]
 
 
 def _sample(dt, shape=(2, 3)):
@@ -109,7 +122,12 @@ def test_views_share_storage_after_loading(tmp_path):
     assert jb["col"][0].item() == 50.0
 
 
-@covers("serialization.add_safe_globals", "serialization.safe_globals", "serialization.get_safe_globals", "serialization.clear_safe_globals")
+@covers(
+    "serialization.add_safe_globals",
+    "serialization.safe_globals",
+    "serialization.get_safe_globals",
+    "serialization.clear_safe_globals",
+)
 def test_weights_only_rejects_arbitrary_globals(tmp_path):
     import fractions
 

@@ -40,7 +40,12 @@ def _log(T, W, logdir):
         w.add_image("img_hwc", T.from_numpy(img.transpose(1, 2, 0)), 0, dataformats="HWC")
         w.add_images("imgs", T.from_numpy(np.stack([img, img])), 0)
         w.add_text("note", "hello *tensorboard*", 0)
-        w.add_pr_curve("pr", T.from_numpy((vals > 0).astype(np.int64)[:50]), T.from_numpy(rng.uniform(size=50).astype(np.float32)), 0)
+        w.add_pr_curve(
+            "pr",
+            T.from_numpy((vals > 0).astype(np.int64)[:50]),
+            T.from_numpy(rng.uniform(size=50).astype(np.float32)),
+            0,
+        )
         w.add_audio("snd", T.from_numpy(np.sin(np.linspace(0, 100, 800)).astype(np.float32)[None]), 0, sample_rate=8000)
 
 
@@ -50,7 +55,12 @@ def _read(logdir):
     return ea
 
 
-@covers("utils.tensorboard.SummaryWriter", "utils.tensorboard.SummaryWriter.add_scalar", "utils.tensorboard.SummaryWriter.add_histogram", "utils.tensorboard.SummaryWriter.add_image")
+@covers(
+    "utils.tensorboard.SummaryWriter",
+    "utils.tensorboard.SummaryWriter.add_scalar",
+    "utils.tensorboard.SummaryWriter.add_histogram",
+    "utils.tensorboard.SummaryWriter.add_image",
+)
 def test_same_calls_same_events(tmp_path):
     _log(torch, TorchWriter, str(tmp_path / "t"))
     _log(jtorch, JWriter, str(tmp_path / "j"))
@@ -73,7 +83,11 @@ def test_same_calls_same_events(tmp_path):
         assert ti.encoded_image_string == ji.encoded_image_string
     for tag in t.Tags()["tensors"]:
         tt, jt = t.Tensors(tag)[0].tensor_proto, j.Tensors(tag)[0].tensor_proto
-        assert tt.dtype == jt.dtype and list(tt.float_val) == list(jt.float_val) and list(tt.double_val) == list(jt.double_val)
+        assert (
+            tt.dtype == jt.dtype
+            and list(tt.float_val) == list(jt.float_val)
+            and list(tt.double_val) == list(jt.double_val)
+        )
         assert tt.string_val == jt.string_val
     ta, ja = t.Audio("snd")[0], j.Audio("snd")[0]
     assert (ta.sample_rate, ta.length_frames) == (ja.sample_rate, ja.length_frames)
@@ -111,7 +125,19 @@ def test_tensorboard_server_serves_jtorch_scalars(tmp_path):
             w.add_scalar("train/loss", jtorch.tensor(10.0 - step), step)
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tensorboard.main", "--logdir", str(tmp_path), "--host", "127.0.0.1", "--port", str(port), "--load_fast", "false"],
+        [
+            sys.executable,
+            "-m",
+            "tensorboard.main",
+            "--logdir",
+            str(tmp_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--load_fast",
+            "false",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -135,7 +161,12 @@ def test_tensorboard_server_serves_jtorch_scalars(tmp_path):
         proc.wait(timeout=30)
 
 
-@covers("utils.tensorboard.SummaryWriter.add_embedding", "utils.tensorboard.SummaryWriter.add_hparams", "utils.tensorboard.SummaryWriter.add_custom_scalars", "utils.tensorboard.SummaryWriter.add_mesh")
+@covers(
+    "utils.tensorboard.SummaryWriter.add_embedding",
+    "utils.tensorboard.SummaryWriter.add_hparams",
+    "utils.tensorboard.SummaryWriter.add_custom_scalars",
+    "utils.tensorboard.SummaryWriter.add_mesh",
+)
 def test_embedding_hparams_custom_scalars_mesh(tmp_path):
     rng = np.random.default_rng(1)
     mat = rng.standard_normal((6, 4)).astype(np.float32)

@@ -129,7 +129,9 @@ def _record(name, fn, statics, args, arrays, out):
     float_outs = tuple(_is_diff_dtype(o.dtype) for o in outs) if multi else None
     if not diff_pos or not any(_is_diff_dtype(o.dtype) for o in outs):
         return tuple(Tensor._wrap(o) for o in outs) if multi else Tensor._wrap(out)
-    node = Node(name, edges, (fn, statics, tuple(diff_pos), arrays, float_outs), _backward, [(o.shape, o.dtype) for o in outs])
+    node = Node(
+        name, edges, (fn, statics, tuple(diff_pos), arrays, float_outs), _backward, [(o.shape, o.dtype) for o in outs]
+    )
     results = []
     for k, o in enumerate(outs):
         t = Tensor._wrap(o)
@@ -138,4 +140,3 @@ def _record(name, fn, statics, args, arrays, out):
             t._out_nr = k
         results.append(t)
     return tuple(results) if multi else results[0]
-

@@ -62,7 +62,9 @@ def _inplace_method(f, name):
     return method
 
 
-def torch_op(name: str | None = None, *, function: bool = True, method: bool = True, inplace: bool = False, aliases: tuple = ()):
+def torch_op(
+    name: str | None = None, *, function: bool = True, method: bool = True, inplace: bool = False, aliases: tuple = ()
+):
     """Register a torch op under ``name`` (default: the function's name) and its aliases."""
 
     def deco(f):

@@ -7,4 +7,3 @@ The profiler itself is ``jtorch.profiler`` (over ``jax.profiler``); torch's lega
 from jtorch.profiler import record_function
 
 __all__ = ["record_function"]
-

@@ -33,14 +33,18 @@ def _tensors(tree):
 def _scalar_output(out, has_aux):
     if has_aux:
         if not (isinstance(out, tuple) and len(out) == 2):
-            raise RuntimeError("grad_and_value(f)(*args): output of function f should be a tuple: (output, aux) if has_aux is True")
+            raise RuntimeError(
+                "grad_and_value(f)(*args): output of function f should be a tuple: (output, aux) if has_aux is True"
+            )
         out, aux = out
     else:
         aux = None
     if not _is_tensor(out):
         raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a Tensor, got {type(out)}")
     if out.numel() != 1:
-        raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?")
+        raise RuntimeError(
+            f"grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got tensor with {out.dim()} dims. Maybe you wanted to use the vjp or jacrev APIs instead?"
+        )
     return out._data.reshape(()), aux
 
 
@@ -117,7 +121,9 @@ def _jac(transform, func, argnums, has_aux):
     return wrapper
 
 
-def jacrev(func: Callable, argnums: int | tuple = 0, *, has_aux: bool = False, chunk_size=None, _preallocate_and_copy=False) -> Callable:
+def jacrev(
+    func: Callable, argnums: int | tuple = 0, *, has_aux: bool = False, chunk_size=None, _preallocate_and_copy=False
+) -> Callable:
     return _jac(jax.jacrev, func, argnums, has_aux)
 
 
@@ -129,7 +135,9 @@ def hessian(func: Callable, argnums: int | tuple = 0) -> Callable:
     return jacfwd(jacrev(func, argnums), argnums)
 
 
-def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *, chunk_size=None) -> Callable:
+def vmap(
+    func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *, chunk_size=None
+) -> Callable:
     """torch.func.vmap: ``func`` sees one example; jtorch ops inside run on JAX's batched tracers."""
 
     def wrapper(*args, **kwargs):
@@ -141,9 +149,15 @@ def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = 
     return wrapper
 
 
-def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights: bool = True, strict: bool = False):
+def functional_call(
+    module, parameter_and_buffer_dicts, args=None, kwargs=None, *, tie_weights: bool = True, strict: bool = False
+):
     """Call ``module`` with its parameters and buffers replaced by the given tensors (by name)."""
-    dicts = parameter_and_buffer_dicts if isinstance(parameter_and_buffer_dicts, (list, tuple)) else [parameter_and_buffer_dicts]
+    dicts = (
+        parameter_and_buffer_dicts
+        if isinstance(parameter_and_buffer_dicts, (list, tuple))
+        else [parameter_and_buffer_dicts]
+    )
     merged: dict = {}
     for d in dicts:
         for k, v in d.items():
@@ -156,7 +170,9 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
         missing = sorted(set(named) - set(merged))
         unexpected = sorted(set(merged) - set(named))
         if missing or unexpected:
-            raise RuntimeError(f"Error(s) in reparametrizing for {type(module).__name__}:\n\tMissing key(s): {missing}.\n\tUnexpected key(s): {unexpected}.")
+            raise RuntimeError(
+                f"Error(s) in reparametrizing for {type(module).__name__}:\n\tMissing key(s): {missing}.\n\tUnexpected key(s): {unexpected}."
+            )
     if tie_weights:  # a tied tensor given under one name replaces it under all its names
         by_id = {id(named[k]): v for k, v in merged.items() if k in named}
         for k, t in named.items():

@@ -13,7 +13,9 @@ class RemovableHandle:
     def __init__(self, hooks_dict, *, extra_dict=None):
         self.hooks_dict = hooks_dict
         self.id = next(RemovableHandle._next_id)
-        extras = extra_dict if isinstance(extra_dict, (list, tuple)) else ([extra_dict] if extra_dict is not None else [])
+        extras = (
+            extra_dict if isinstance(extra_dict, (list, tuple)) else ([extra_dict] if extra_dict is not None else [])
+        )
         self.extra_dicts = tuple(extras)
 
     def remove(self) -> None:

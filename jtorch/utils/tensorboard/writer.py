@@ -62,7 +62,14 @@ class SummaryWriter(tensorboardX.SummaryWriter):
         if not log_dir:
             current_time = datetime.now().strftime("%b%d_%H-%M-%S")
             log_dir = os.path.join("runs", current_time + "_" + socket.gethostname() + comment)
-        super().__init__(log_dir, comment=comment, purge_step=purge_step, max_queue=max_queue, flush_secs=flush_secs, filename_suffix=filename_suffix)
+        super().__init__(
+            log_dir,
+            comment=comment,
+            purge_step=purge_step,
+            max_queue=max_queue,
+            flush_secs=flush_secs,
+            filename_suffix=filename_suffix,
+        )
         self.log_dir = log_dir
 
     def get_logdir(self) -> str:
@@ -74,8 +81,14 @@ class SummaryWriter(tensorboardX.SummaryWriter):
             return super().add_scalar(tag, value, global_step, walltime)
         value = np.asarray(value).squeeze()
         if value.ndim != 0:
-            raise ValueError(f"Tensor should contain one element (0 dimensions). Was given size: {value.size} and {value.ndim} dimensions.")
-        proto = TensorProto(dtype="DT_DOUBLE", double_val=[float(value)]) if double_precision else TensorProto(dtype="DT_FLOAT", float_val=[float(value)])
+            raise ValueError(
+                f"Tensor should contain one element (0 dimensions). Was given size: {value.size} and {value.ndim} dimensions."
+            )
+        proto = (
+            TensorProto(dtype="DT_DOUBLE", double_val=[float(value)])
+            if double_precision
+            else TensorProto(dtype="DT_FLOAT", float_val=[float(value)])
+        )
         proto.tensor_shape.CopyFrom(TensorShapeProto())
         meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="scalars"))
         summary = Summary(value=[Summary.Value(tag=tag, tensor=proto, metadata=meta)])
@@ -99,16 +112,26 @@ class SummaryWriter(tensorboardX.SummaryWriter):
 
     def add_tensor(self, tag, tensor, global_step=None, walltime=None):
         arr = np.asarray(_np(tensor))
-        proto = TensorProto(dtype={"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "int32": "DT_INT32", "int64": "DT_INT64"}.get(arr.dtype.name, "DT_FLOAT"))
+        proto = TensorProto(
+            dtype={"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "int32": "DT_INT32", "int64": "DT_INT64"}.get(
+                arr.dtype.name, "DT_FLOAT"
+            )
+        )
         proto.tensor_shape.CopyFrom(TensorShapeProto(dim=[TensorShapeProto.Dim(size=s) for s in arr.shape]))
-        proto.tensor_content = np.ascontiguousarray(arr if arr.dtype.name in ("float32", "float64", "int32", "int64") else arr.astype(np.float32)).tobytes()
+        proto.tensor_content = np.ascontiguousarray(
+            arr if arr.dtype.name in ("float32", "float64", "int32", "int64") else arr.astype(np.float32)
+        ).tobytes()
         meta = SummaryMetadata(plugin_data=SummaryMetadata.PluginData(plugin_name="tensor"))
-        self._get_file_writer().add_summary(Summary(value=[Summary.Value(tag=tag, tensor=proto, metadata=meta)]), global_step, walltime)
+        self._get_file_writer().add_summary(
+            Summary(value=[Summary.Value(tag=tag, tensor=proto, metadata=meta)]), global_step, walltime
+        )
 
     def add_histogram(self, tag, values, global_step=None, bins="tensorflow", walltime=None, max_bins=None):
         return super().add_histogram(tag, _np(values), global_step, bins, walltime, max_bins)
 
-    def add_histogram_raw(self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts, global_step=None, walltime=None):  # noqa: A002
+    def add_histogram_raw(
+        self, tag, min, max, num, sum, sum_squares, bucket_limits, bucket_counts, global_step=None, walltime=None
+    ):  # noqa: A002
         args = [_np(a) for a in (min, max, num, sum, sum_squares, bucket_limits, bucket_counts)]
         if len(args[5]) != len(args[6]):
             raise ValueError("len(bucket_limits) != len(bucket_counts), see the document.")
@@ -120,8 +143,12 @@ class SummaryWriter(tensorboardX.SummaryWriter):
     def add_images(self, tag, img_tensor, global_step=None, walltime=None, dataformats="NCHW"):
         return super().add_images(tag, _np(img_tensor), global_step, walltime, dataformats)
 
-    def add_image_with_boxes(self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1, dataformats="CHW", labels=None):
-        return super().add_image_with_boxes(tag, _np(img_tensor), _np(box_tensor), global_step, walltime, rescale, dataformats, labels)
+    def add_image_with_boxes(
+        self, tag, img_tensor, box_tensor, global_step=None, walltime=None, rescale=1, dataformats="CHW", labels=None
+    ):
+        return super().add_image_with_boxes(
+            tag, _np(img_tensor), _np(box_tensor), global_step, walltime, rescale, dataformats, labels
+        )
 
     def add_figure(self, tag, figure, global_step=None, close=True, walltime=None):
         return super().add_figure(tag, figure, global_step, close, walltime)
@@ -141,7 +168,13 @@ class SummaryWriter(tensorboardX.SummaryWriter):
             wav.setsampwidth(2)
             wav.setframerate(sample_rate)
             wav.writeframes(pcm.tobytes())
-        audio = Summary.Audio(sample_rate=sample_rate, num_channels=1, length_frames=len(pcm), encoded_audio_string=buf.getvalue(), content_type="audio/wav")
+        audio = Summary.Audio(
+            sample_rate=sample_rate,
+            num_channels=1,
+            length_frames=len(pcm),
+            encoded_audio_string=buf.getvalue(),
+            content_type="audio/wav",
+        )
         self._get_file_writer().add_summary(Summary(value=[Summary.Value(tag=tag, audio=audio)]), global_step, walltime)
 
     def add_text(self, tag, text_string, global_step=None, walltime=None):
@@ -151,10 +184,35 @@ class SummaryWriter(tensorboardX.SummaryWriter):
         return super().add_embedding(_np(mat), metadata, _np(label_img), global_step, tag, metadata_header)
 
     def add_pr_curve(self, tag, labels, predictions, global_step=None, num_thresholds=127, weights=None, walltime=None):
-        return super().add_pr_curve(tag, _np(labels), _np(predictions), global_step, num_thresholds, _np(weights), walltime)
+        return super().add_pr_curve(
+            tag, _np(labels), _np(predictions), global_step, num_thresholds, _np(weights), walltime
+        )
 
-    def add_pr_curve_raw(self, tag, true_positive_counts, false_positive_counts, true_negative_counts, false_negative_counts, precision, recall, global_step=None, num_thresholds=127, weights=None, walltime=None):
-        args = [_np(a) for a in (true_positive_counts, false_positive_counts, true_negative_counts, false_negative_counts, precision, recall)]
+    def add_pr_curve_raw(
+        self,
+        tag,
+        true_positive_counts,
+        false_positive_counts,
+        true_negative_counts,
+        false_negative_counts,
+        precision,
+        recall,
+        global_step=None,
+        num_thresholds=127,
+        weights=None,
+        walltime=None,
+    ):
+        args = [
+            _np(a)
+            for a in (
+                true_positive_counts,
+                false_positive_counts,
+                true_negative_counts,
+                false_negative_counts,
+                precision,
+                recall,
+            )
+        ]
         return super().add_pr_curve_raw(tag, *args, global_step, num_thresholds, _np(weights), walltime)
 
     def add_mesh(self, tag, vertices, colors=None, faces=None, config_dict=None, global_step=None, walltime=None):
@@ -163,12 +221,14 @@ class SummaryWriter(tensorboardX.SummaryWriter):
         summary = mesh(tag, _np(vertices), _np(colors), _np(faces), config_dict)
         for value in summary.value:  # torch names the parts <tag>_VERTEX/_FACE/_COLOR (tensorboardX: _1/_2/_3)
             base, kind = value.tag.rsplit("_", 1)
-            value.tag = f"{base}_{ {'1': 'VERTEX', '2': 'FACE', '3': 'COLOR'}[kind]}"
+            value.tag = f"{base}_{ {'1': 'VERTEX', '2': 'FACE', '3': 'COLOR'}[kind] }"
         self._get_file_writer().add_summary(summary, global_step, walltime)
 
     def add_hparams(self, hparam_dict, metric_dict, hparam_domain_discrete=None, run_name=None, global_step=None):
         if hparam_domain_discrete is not None:
-            raise NotImplementedError("SummaryWriter.add_hparams(hparam_domain_discrete=...) is not implemented in jtorch")
+            raise NotImplementedError(
+                "SummaryWriter.add_hparams(hparam_domain_discrete=...) is not implemented in jtorch"
+            )
         if type(hparam_dict) is not dict or type(metric_dict) is not dict:
             raise TypeError("hparam_dict and metric_dict should be dictionary.")
         return super().add_hparams(_np(hparam_dict), _np(metric_dict), name=run_name, global_step=global_step)
