@@ -16,35 +16,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
 import torch
+from bench_ops import bench  # same timing rule for every eager benchmark
 from flax import nnx
 
 import jtorch
 
 torch.set_num_threads(1)
-
-
-def bench(fn, min_time: float, repeat: int = 5) -> float:
-    """Median over ``repeat`` runs of the mean time per call in microseconds, after warm-up."""
-    for _ in range(3):
-        fn()
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < min_time / repeat or n == 0:
-        fn()
-        n += 1
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            fn()
-        runs.append((time.perf_counter() - t0) / n * 1e6)
-    return float(np.median(runs))
 
 
 # --- 1. MLP forward + backward -------------------------------------------------------------------
