@@ -380,13 +380,17 @@ class CompiledFunction:
         outs = entry.jitted(donated, kept, lrs, arg_arrays)
         it = iter(outs)
         same_layout = entry.mask_out == mask
-        tensors = state.tensors
-        for cell in entry.out_cells:
+        tensors, grad_owners = state.tensors, state.grad_owners
+        for cell in entry.out_cells:  # state.write, inlined for tensors and grads: this runs every call
             arr = next(it)
-            if cell[0] == "t":  # inlined state.write for the common case
+            kind = cell[0]
+            if kind == "t":
                 t = tensors[cell[1]]
                 t._arr = arr
                 t._version += 1
+            elif kind == "g" and (g := grad_owners[cell[1]].grad) is not None and g._base is None:
+                g._arr = arr
+                g._version += 1
             else:
                 state.write(cell, arr)
             if same_layout:
@@ -399,9 +403,9 @@ class CompiledFunction:
             state.last, state.last_shapes = vals, shapes
         else:
             state.last_shapes = None
+        if entry.treedef is None:  # a lone tensor
+            return Tensor._wrap(next(it))
         leaves = [Tensor._wrap(next(it)) if leaf is _TENSOR else leaf for leaf in entry.leaves]
-        if entry.treedef is None:
-            return leaves[0]
         return jax.tree_util.tree_unflatten(entry.treedef, leaves)
 
     def _fall_back(self, err, args, kwargs):
