@@ -569,7 +569,9 @@ class Tensor:
 
 
 def _rebuild(arr, requires_grad):
-    t = Tensor._wrap(jnp.asarray(arr))
+    from jtorch._host import host_array
+
+    t = Tensor._wrap(host_array(arr) if isinstance(arr, np.ndarray) else jnp.asarray(arr))
     t._requires_grad = requires_grad
     return t
 

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import ctypes
 import io
-import mmap
 import os
 import pickle
 import struct
@@ -27,6 +25,7 @@ from typing import Any, Callable
 import numpy as np
 
 from jtorch import _dtype
+from jtorch._host import aligned_empty
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "safe_globals", "save"]
 
@@ -560,38 +559,6 @@ def load(
     return _load_legacy(fobj, weights_only, map_location, **pickle_load_args)
 
 
-def _aligned_empty(numel: int, dt) -> np.ndarray:
-    """An uninitialized 64-byte-aligned array: ``jax.device_put`` then uses it without copying (on CPU).
-
-    Speed: numpy asks the kernel for transparent huge pages on large allocations, and with THP defrag on
-    "madvise" (as on these machines) the kernel compacts memory on the first touch of each: reading a
-    checkpoint into such buffers ran 3 to 5x slower than torch. They get ordinary pages here, as torch's
-    allocator does, while malloc can still hand back memory freed by earlier loads.
-    """
-    nbytes = numel * dt.itemsize
-    raw = np.empty(nbytes + 64, np.uint8)
-    if nbytes >= 4 << 20:
-        _no_huge_pages(raw.ctypes.data, raw.nbytes)
-    start = (-raw.ctypes.data) % 64
-    return raw[start : start + nbytes].view(dt.np)
-
-
-def _no_huge_pages(addr: int, length: int) -> None:
-    advice = getattr(mmap, "MADV_NOHUGEPAGE", None)
-    if advice is None or _LIBC is None:
-        return
-    page = mmap.PAGESIZE
-    first, last = -(-addr // page) * page, (addr + length) // page * page
-    if last > first:
-        _LIBC.madvise(ctypes.c_void_p(first), ctypes.c_size_t(last - first), ctypes.c_int(advice))
-
-
-try:
-    _LIBC = ctypes.CDLL(None, use_errno=True) if hasattr(ctypes.CDLL(None), "madvise") else None
-except OSError:  # no C library to ask (not Linux-like): keep numpy's pages
-    _LIBC = None
-
-
 def _record_offset(fh, info: zipfile.ZipInfo) -> int:
     """Where a stored record's bytes start: after its local header and extra field."""
     fh.seek(info.header_offset + 26)
@@ -618,7 +585,7 @@ def _load_zip(zf: zipfile.ZipFile, weights_only, map_location, mmap_path=None, d
         if direct is not None:
             info = zf.getinfo(name)
             if info.compress_type == zipfile.ZIP_STORED:
-                out = _aligned_empty(numel, dt)
+                out = aligned_empty((numel,), dt.np)
                 direct.seek(_record_offset(direct, info))
                 if direct.readinto(memoryview(out.view(np.uint8))) != out.nbytes:
                     raise RuntimeError(f"PytorchStreamReader failed reading file {name}: file read failed")

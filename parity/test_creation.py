@@ -311,6 +311,27 @@ def test_from_numpy_and_as_tensor_dtypes_all():
         assert str(jtorch.tensor(a).dtype) == str(torch.tensor(a).dtype)
 
 
+def test_numpy_sources_are_copied_whatever_their_alignment():
+    """from_numpy/tensor/as_tensor copy (a difference by design): neither later writes to the array nor
+    the tensor's in-place updates (an optimizer step donating its buffer) cross over. torch's own
+    buffers are 64-byte aligned, the case where JAX on CPU would alias the memory."""
+    src = torch.arange(16, dtype=torch.float32)
+    arr = src.numpy()
+    assert arr.ctypes.data % 64 == 0
+    made = [jtorch.from_numpy(arr), jtorch.tensor(arr), jtorch.as_tensor(arr), jtorch.asarray(arr)]
+    src.add_(100)
+    for t in made:
+        np.testing.assert_array_equal(t.numpy(), np.arange(16, dtype=np.float32))
+    w = jtorch.tensor(np.ones(16, np.float32), requires_grad=True)
+    host = np.ones(16, np.float32)
+    w2 = jtorch.from_numpy(host).requires_grad_()
+    opt = jtorch.optim.SGD([w, w2], lr=1.0)
+    (w.sum() + w2.sum()).backward()
+    opt.step()
+    np.testing.assert_array_equal(host, np.ones(16, np.float32))
+    np.testing.assert_array_equal(w2.detach().numpy(), np.zeros(16, np.float32))
+
+
 def test_as_tensor_shares_tensor():
     j = jtorch.tensor([1.0, 2.0])
     assert jtorch.as_tensor(j) is j

@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jtorch import _dtype
+from jtorch._host import host_array
 from jtorch._tensor import Tensor
 
 
@@ -22,8 +23,10 @@ def to_operand(x, name: str = "other"):
         return x
     if isinstance(x, np.generic):
         return x.item()
-    if isinstance(x, (np.ndarray, jnp.ndarray)):
-        return Tensor._wrap(jnp.asarray(x))
+    if isinstance(x, np.ndarray):
+        return Tensor._wrap(host_array(x))
+    if isinstance(x, jnp.ndarray):
+        return Tensor._wrap(x)
     raise TypeError(f"{name} must be Tensor or Number, not {type(x).__name__}")
 
 

@@ -15,18 +15,23 @@ import numpy as np
 
 from jtorch import _dtype
 from jtorch._device import device as _device
-from jtorch._device import put
+from jtorch._device import jax_device, put
+from jtorch._host import host_array
 from jtorch._ops._util import shape_arg
 from jtorch._ops.registry import tensor_method, torch_op
 from jtorch._tensor import Tensor
 
 
 def _finish(arr, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """The new leaf tensor of a creation op: ``arr`` (a jax array, or a numpy array, copied to the
+    device) cast to ``dtype``, on ``device``, requiring grad if asked."""
     if dtype is not None:
         dt = _dtype.to_dtype(dtype)
         if arr.dtype != dt.np:
             arr = arr.astype(dt.np)
-    if device is not None:
+    if isinstance(arr, np.ndarray):
+        arr = host_array(arr, None if device is None else jax_device(_device(device)))
+    elif device is not None:
         arr = put(arr, _device(device))
     t = Tensor._wrap(arr)
     if requires_grad:
@@ -159,7 +164,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         raise TypeError("'complex' object cannot be interpreted as an integer")
     with np.errstate(over="ignore", invalid="ignore"):  # out-of-range floats become inf, as in torch
         arr = arr.astype(dt.np, copy=False)
-    return _finish(jnp.asarray(arr), None, device, requires_grad)
+    return _finish(arr, None, device, requires_grad)
 
 
 @torch_op(method=False)
@@ -192,7 +197,7 @@ def from_numpy(ndarray) -> Tensor:
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _dtype.from_numpy_dtype(ndarray.dtype)
-    return Tensor._wrap(jnp.asarray(ndarray))
+    return Tensor._wrap(host_array(ndarray))
 
 
 def check_size(shape: tuple, op: str = "") -> tuple:
@@ -379,7 +384,7 @@ def arange(
         arr = _arange_values(xstart, xstep, n, dt)
     else:
         arr = (xstart + np.arange(n, dtype=np.int64) * xstep).astype(dt.np)
-    return _finish(jnp.asarray(arr), None, device, requires_grad)
+    return _finish(arr, None, device, requires_grad)
 
 
 @torch_op(method=False)
@@ -395,7 +400,7 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
     n = int(math.floor((_num(end) - _num(start)) / _num(step))) + 1
     arr = (_num(start) + np.arange(n, dtype=np.float64) * _num(step)).astype(dt.np)
-    return _finish(jnp.asarray(arr), None, device, requires_grad)
+    return _finish(arr, None, device, requires_grad)
 
 
 _C_INT = {"int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "uint8": "uint8_t"}
@@ -460,7 +465,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if dtype is None and not (dt.is_floating_point or dt.is_complex):
         dt = _dtype.get_default_dtype()
     arr = _linspace_values(start, end, int(steps), dt)
-    return _finish(jnp.asarray(np.asarray(arr).astype(dt.np)), None, device, requires_grad)
+    return _finish(np.asarray(arr).astype(dt.np), None, device, requires_grad)
 
 
 @torch_op(method=False)
@@ -500,7 +505,7 @@ def _tri_indices(row, col, offset, lower, dtype, device):
         raise RuntimeError(f"col must be non-negative, got{col}")
     dt = _dtype.to_dtype(dtype) if dtype is not None else _dtype.int64
     rows, cols = np.tril_indices(row, offset, col) if lower else np.triu_indices(row, offset, col)
-    return _finish(jnp.asarray(np.stack([rows, cols]).astype(dt.np)), None, device, False)
+    return _finish(np.stack([rows, cols]).astype(dt.np), None, device, False)
 
 
 @torch_op(method=False)

@@ -31,6 +31,7 @@ from jtorch.utils.data._utils.worker import (
     _ResumeIteration,
     _worker_loop,
     fetch_batch,
+    index_array,
     iterable_batches,
 )
 from jtorch.utils.data.dataset import Dataset, IterableDataset, TensorDataset
@@ -461,7 +462,7 @@ class DataLoader:
             fetch = functools.partial(
                 fetch_batch, self.dataset, auto_collation=self._auto_collation, collate_fn=collate
             )
-            ds = grain.MapDataset.source(tasks).map(fetch)
+            ds = grain.MapDataset.source([index_array(t) for t in tasks] if self._auto_collation else tasks).map(fetch)
             return self._count(ds[i] for i in range(len(ds)))
         self.check_worker_number_rationality()
         if pool is None:

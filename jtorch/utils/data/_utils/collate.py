@@ -89,20 +89,31 @@ def _collate(batch, leaf):
     raise TypeError(default_collate_err_msg_format.format(elem_type))
 
 
+def _own_tensor(arr: np.ndarray):
+    """A tensor of an array this module made (a gather, a stack, an unpickled batch): nothing else
+    holds it, so JAX takes its memory without the copy ``from_numpy`` makes."""
+    from jtorch import _dtype
+    from jtorch._host import host_array
+    from jtorch._tensor import Tensor
+
+    _dtype.from_numpy_dtype(arr.dtype)  # torch's error for a dtype it has no tensor type for
+    return Tensor._wrap(host_array(arr, private=True))
+
+
 def _tensor_leaf(kind, batch):
     import jtorch
 
     if kind == "stacked":
-        return jtorch.from_numpy(np.ascontiguousarray(batch))
+        return _own_tensor(np.ascontiguousarray(batch))
     if kind == "tensor":
         return jtorch.stack(batch, 0)
     if kind == "ndarray":
-        return jtorch.from_numpy(np.stack(batch))
+        return _own_tensor(np.stack(batch))
     if kind == "npscalar":
         return jtorch.as_tensor(np.asarray(batch))
     arr = _py_numbers(kind, batch)
     if arr is not None:
-        return jtorch.from_numpy(arr)
+        return _own_tensor(arr)
     if kind == "float":
         return jtorch.tensor(batch, dtype=jtorch.float64)
     return jtorch.tensor(batch)
@@ -156,10 +167,9 @@ def collate_numpy(batch):
 
 def numpy_to_tensors(data):
     """Turn every numpy array in a collated structure into a jtorch tensor."""
-    import jtorch
 
     if isinstance(data, np.ndarray):
-        return jtorch.from_numpy(np.ascontiguousarray(data))
+        return _own_tensor(np.ascontiguousarray(data))
     if isinstance(data, (str, bytes)):
         return data
     if isinstance(data, collections.abc.Mapping):

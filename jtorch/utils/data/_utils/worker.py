@@ -16,6 +16,8 @@ import sys
 import traceback
 from typing import Any
 
+import numpy as np
+
 __all__ = ["WorkerInfo", "get_worker_info"]
 
 # How often an idle worker checks that its parent is alive (seconds).
@@ -89,9 +91,21 @@ def fetch_batch(dataset, indices, auto_collation: bool, collate_fn):
     """Indices of one batch -> collated batch; uses ``__getitems__`` when the dataset has it (as torch)."""
     if not auto_collation:
         return collate_fn(dataset[indices])
+    indices = indices.tolist() if isinstance(indices, np.ndarray) else list(indices)  # Python ints, as torch
     getitems = getattr(dataset, "__getitems__", None)
-    data = getitems(list(indices)) if callable(getitems) else [dataset[i] for i in indices]
+    data = getitems(indices) if callable(getitems) else [dataset[i] for i in indices]
     return collate_fn(data)
+
+
+def index_array(indices):
+    """A batch of integer indices as one int64 array, anything else unchanged.
+
+    grain's source records each element's size by walking it as a tree: a list of 128 ints cost
+    about 0.14 ms per batch, 40% of an in-memory epoch. ``fetch_batch`` turns the array back into
+    Python ints (``tolist`` is exact for int64), so datasets see what torch gives them.
+    """
+    arr = np.asarray(indices) if isinstance(indices, list) else None
+    return arr if arr is not None and arr.ndim == 1 and arr.dtype.kind in "iu" else indices
 
 
 def iterable_batches(dataset, batch_size, drop_last, collate_fn):
