@@ -9,6 +9,12 @@ batch 128, shuffled, with 0 and 2 workers; and a map-style dataset whose __getit
 (worker start-up and compilation included), "steady" the mean rate of the later epochs. The
 2-worker cases run with persistent_workers False and True in both libraries.
 
+Both libraries draw one random number before the first case, as a program that has built its model
+has: jtorch's first draw compiles its generator's key programs (about 0.2 s, once per process),
+which is not the loader's cost. The first loader with workers starts jtorch's fork server (one
+jtorch import, about 2 s, once per process; ``DataLoader(...)`` starts it, so in a program it
+overlaps building the model): see the "numpy __getitem__ 2w" first epoch.
+
 Threads: torch.set_num_threads(1); workers are processes in both libraries (torch forks them,
 jtorch forks them from a fork server that preloads jtorch). torch is imported inside main() only,
 so jtorch's worker processes, which import this script, do not import it (as in a jtorch program).
@@ -81,6 +87,8 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f} torch threads=1 epochs={args.epochs}")
+    torch.manual_seed(0), torch.rand(1)
+    jtorch.manual_seed(0), jtorch.rand(1)
     n = 12_000 if args.quick else 60_000
     rng = np.random.default_rng(0)
     images = rng.standard_normal((n, 1, 28, 28)).astype(np.float32)
