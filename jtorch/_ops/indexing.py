@@ -8,6 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jtorch import _dtype
+from jtorch._host import host_array
 from jtorch._ops.dispatch import apply
 from jtorch._ops.registry import torch_op
 from jtorch._tensor import Tensor
@@ -97,9 +98,9 @@ def _parse(x: Tensor, index):
     items = []
     for it in index:
         if isinstance(it, list):
-            it = Tensor._wrap(jnp.asarray(np.asarray(it)))
+            it = Tensor._wrap(host_array(np.asarray(it)))
         elif isinstance(it, np.ndarray):
-            it = Tensor._wrap(jnp.asarray(it))
+            it = Tensor._wrap(host_array(it))
         items.append(it)
     # bool masks consume as many dims as they have; everything else except None/... one
     consumed = sum(
@@ -165,7 +166,7 @@ def _parse(x: Tensor, index):
                             f"The shape of the mask {list(mask.shape)} at index {k} does not match the shape of the indexed tensor {list(shape)} at index {dim + k}"
                         )
                 for nz in np.nonzero(mask.astype(bool)):
-                    arrays.append(jnp.asarray(nz))
+                    arrays.append(host_array(nz))
                     template.append((_ARRAY,))
                 dim += mask.ndim
             elif it.dtype.is_floating_point or it.dtype.is_complex:
