@@ -18,6 +18,7 @@ import numpy as np
 from jax.scipy import special as jsp
 
 from jtorch import _dtype
+from jtorch._host import host_array
 from jtorch._ops._util import float_dtype_for, shape_arg, wrap_dim
 from jtorch._ops.dispatch import apply
 from jtorch._ops.pointwise import binary, check_kind
@@ -598,7 +599,7 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     idx = np.asarray(list(gen(range(input.shape[0]), r)), np.int64).reshape(-1, r)
     if idx.shape[0] == 0:
         return F["empty"](0, r, dtype=input.dtype)
-    return input[Tensor._wrap(jnp.asarray(idx))]
+    return input[Tensor._wrap(host_array(idx, private=True))]
 
 
 @torch_op(method=False)
@@ -1030,7 +1031,7 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0, requires_grad
             f"requested buffer length ({count} * {size} bytes) after offset ({offset} bytes) must not be greater than actual buffer length ({length} bytes)"
         )
     arr = np.frombuffer(mv, dtype=dtype.np, count=count, offset=offset).copy()
-    return Tensor._wrap(jnp.asarray(arr)).requires_grad_(requires_grad)
+    return Tensor._wrap(host_array(arr, private=True)).requires_grad_(requires_grad)
 
 
 @torch_op(method=False)

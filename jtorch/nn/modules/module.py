@@ -1398,14 +1398,14 @@ def _foreign_load(m, state_dict, prefix, local_metadata, missing_keys, unexpecte
 
 def _to_tensor(value):
     """A state_dict value as a jtorch Tensor: jtorch tensors as is, numpy arrays and torch tensors via numpy."""
-    import jax.numpy as jnp
+    from jtorch._host import host_array
 
     if isinstance(value, Tensor):
         return value
     if hasattr(value, "__array__") and hasattr(value, "shape"):
         if type(value).__module__.startswith("torch"):
             value = value.detach().cpu().numpy()
-        return Tensor._wrap(jnp.asarray(np.asarray(value)))
+        return Tensor._wrap(host_array(np.asarray(value)))
     return None
 
 
