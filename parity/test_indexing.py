@@ -221,6 +221,25 @@ def test_setitem_grad_non_leaf():
     assert_same(results[0][2], results[1][2], 0, 1e-5, "v.grad")
 
 
+def test_setitem_strips_leading_unit_dims_of_value():
+    """torch drops a value's leading size-1 dims (slicePrefix1sDims): the seq2seq tutorial's
+    ``decoder_attentions[di] = attn_weights.data`` writes a (1, n) value into a row; grads flow through."""
+    results = []
+    for T in (torch, jtorch):
+        x = T.zeros(3, 4)
+        v = T.arange(4.0).reshape(1, 1, 4).requires_grad_(True)
+        x[1] = v * 2  # basic index
+        x[T.tensor([0, 2])] = T.ones(1, 2, 4)  # advanced index
+        x[:, 1:3] = T.full((1, 3, 2), 5.0)
+        (x * T.arange(12.0).reshape(3, 4)).sum().backward()
+        with pytest.raises(RuntimeError) as e:
+            x[1] = T.ones(1, 2, 1, 4)  # only the leading 1s go: (2, 1, 4) still fails, with that shape
+        results.append((x.detach(), v.grad, str(e.value)))
+    assert_same(results[0][0], results[1][0], 0, 0, "value")
+    assert_same(results[0][1], results[1][1], 0, 0, "v.grad")
+    assert results[0][2] == results[1][2]
+
+
 def test_setitem_leaf_requires_grad_raises():
     t, j = pair(requires_grad=True)
     for idx in (0, (slice(None), 1), np.array([0]), X > 0):

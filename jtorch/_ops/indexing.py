@@ -240,6 +240,10 @@ def setitem(self: Tensor, index, value) -> None:
                 "Index put requires the source and destination dtypes match, got "
                 f"{_scalar_name(self.dtype)} for the destination and {_scalar_name(value.dtype)} for the source."
             )
+    if isinstance(value, Tensor) and value.ndim and value.shape[0] == 1:
+        # torch's slicePrefix1sDims: leading size-1 dims of the value are dropped (x[i] = v.view(1, 1, n))
+        shape = tuple(value.shape)
+        value = value.reshape(shape[next((i for i, s in enumerate(shape) if s != 1), len(shape)) :])
     if isinstance(value, Tensor) and value.ndim:
         _check_value_shape(self, template, arrays, basic, value)
     if not isinstance(value, Tensor):
