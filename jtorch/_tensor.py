@@ -20,6 +20,13 @@ from jtorch._ops import dispatch
 from jtorch.autograd import grad_mode
 from jtorch.autograd.graph import AccumulateGrad
 
+_NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, "
+    "use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access "
+    "the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information."
+)
+
 
 class Tensor:
     """A PyTorch tensor over a JAX array (see the module docstring for views and storage)."""
@@ -35,7 +42,7 @@ class Tensor:
     _out_nr = 0
     _requires_grad = False
     _accumulator = None
-    grad = None
+    _grad = None
     _retains_grad = False
     _is_param = False
 
@@ -308,6 +315,20 @@ class Tensor:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
+
+    @property
+    def grad(self):
+        """The accumulated gradient; reading it on a non-leaf that does not retain grad warns, as in torch."""
+        g = self._grad
+        if g is None and self._node is not None and not self._retains_grad and not self.is_leaf:
+            import warnings
+
+            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return g
+
+    @grad.setter
+    def grad(self, value) -> None:
+        self._grad = value
 
     @property
     def is_leaf(self) -> bool:
