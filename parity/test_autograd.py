@@ -3,6 +3,8 @@ grad modes, hooks, graph structure and custom Functions."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -613,3 +615,45 @@ def test_detect_anomaly_nan_error():
                 T.tensor([-1.0], requires_grad=True).sqrt().sum().backward()
         with T.autograd.set_detect_anomaly(True, check_nan=False):
             T.tensor([-1.0], requires_grad=True).sqrt().sum().backward()
+
+
+# --- found by porting programs: non-leaf .grad warning, batched and dict grads ----------------------------
+
+
+def test_nonleaf_grad_read_warns_like_torch():
+    tx, jx = pair()
+    for x in (tx, jx):
+        y = x * 2
+        y.sum().backward()
+        with pytest.warns(UserWarning, match="is not a leaf Tensor is being accessed") as rec:
+            assert y.grad is None
+        assert len(rec) == 1
+        y2 = x * 3
+        y2.retain_grad()  # retained or leaf: silent
+        y2.sum().backward()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert x.grad is not None and y2.grad is not None
+
+
+def test_grad_is_grads_batched_and_dict_inputs():
+    tx, jx = pair((3,))
+    res = []
+    for T, x in ((torch, tx), (jtorch, jx)):
+        y = x.sin() * x
+        (jac,) = T.autograd.grad(y, x, grad_outputs=T.eye(3, dtype=T.float64), is_grads_batched=True)
+        w = x * 1.0
+        g = T.autograd.grad((w**3).sum(), {"x": x, "w": w}, create_graph=True)
+        assert list(g) == ["x", "w"]
+        (h,) = T.autograd.grad(g["w"], x, grad_outputs=T.ones(2, 3, dtype=T.float64), is_grads_batched=True)
+        res.append((jac, g["x"], g["w"], h))
+    for a, b in zip(res[0], res[1]):
+        same(a, b)
+    for T, x in ((torch, tx), (jtorch, jx)):
+        with pytest.warns(FutureWarning, match="only_inputs argument is deprecated"):
+            T.autograd.grad((x * 2).sum(), x, only_inputs=False)
+    raises_same(
+        lambda: torch.autograd.grad(tx * 2, tx, grad_outputs=torch.ones(2, 4), is_grads_batched=True),
+        lambda: jtorch.autograd.grad(jx * 2, jx, grad_outputs=jtorch.ones(2, 4), is_grads_batched=True),
+    )
+    raises_same(lambda: torch.autograd.grad(tx.sum(), []), lambda: jtorch.autograd.grad(jx.sum(), []))

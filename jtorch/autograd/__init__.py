@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
+
 import jax.numpy as jnp
 
 from jtorch.autograd.function import Function, FunctionCtx, once_differentiable
@@ -108,14 +111,33 @@ def grad(
     is_grads_batched=False,
     materialize_grads=False,
 ):
-    """Return d(outputs)/d(inputs) without touching ``.grad``."""
+    """Return d(outputs)/d(inputs) without touching ``.grad`` (a dict of ``inputs`` gives a dict back)."""
     from jtorch._tensor import Tensor
     from jtorch.autograd.graph import run_backward
 
-    if is_grads_batched:
-        raise NotImplementedError("torch.autograd.grad(is_grads_batched=True) is not implemented in jtorch")
+    if type(inputs) is dict:
+        keys = list(inputs.keys())
+        res = grad(outputs, list(inputs.values()), grad_outputs, retain_graph, create_graph, only_inputs,
+                   allow_unused, is_grads_batched, materialize_grads)  # fmt: skip
+        return dict(zip(keys, res, strict=True))
+    if isinstance(inputs, Mapping):
+        raise TypeError(
+            f"`inputs` argument to `grad()` must be a dict, not {type(inputs).__name__}. "
+            "Other Mapping types are not supported."
+        )
     outputs = _as_list(outputs)
     inputs = _as_list(inputs)
+    if len(inputs) == 0:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if not only_inputs:
+        warnings.warn(
+            "only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for "
+            "other parts of the graph, please use torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
+    if is_grads_batched:
+        return _grad_batched(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads)
     if retain_graph is None:
         retain_graph = create_graph
     edges, grads = _root_grads(outputs, grad_outputs)  # torch checks the outputs first
@@ -142,6 +164,49 @@ def grad(
         elif not create_graph:
             g = g.detach()
         out.append(g)
+    return tuple(out)
+
+
+def _grad_batched(outputs, inputs, grad_outputs, retain_graph, create_graph, allow_unused, materialize_grads):
+    """``is_grads_batched=True``: torch vmaps the backward over the first dim of each grad_output; one backward
+    per batch entry, stacked, gives the same values on the one tape (a vmap of the tape would be a second
+    autograd)."""
+    import jtorch
+
+    gos = _as_list(grad_outputs) or [None] * len(outputs)
+    if len(gos) != len(outputs):
+        raise RuntimeError(
+            f"grad_tensors (or grad_outputs) should be a sequence of Tensors of length {len(outputs)}, got {len(gos)}"
+        )
+    batch = None
+    for i, (out, g) in enumerate(zip(outputs, gos)):
+        if g is None:
+            continue
+        if tuple(g.shape[1:]) != tuple(out.shape):  # torch reports the shape of g[0] less its first dim
+            raise RuntimeError(
+                "If `is_grads_batched=True`, we interpret the first dimension of each grad_output as the batch "
+                "dimension. The sizes of the remaining dimensions are expected to match the shape of corresponding "
+                f"output, but a mismatch was detected: grad_output[{i}] has a shape of {jtorch.Size(g.shape[2:])} "
+                f"and output[{i}] has a shape of {out.shape}. If you only want some tensors in `grad_output` to be "
+                "considered batched, consider using vmap."
+            )
+        batch = g.shape[0]
+    if batch is None:  # nothing batched: a plain grad
+        return grad(outputs, inputs, gos, retain_graph, create_graph, True, allow_unused, False, materialize_grads)
+    if retain_graph is None:
+        retain_graph = create_graph
+    rows = []
+    for b in range(batch):
+        keep = retain_graph or b < batch - 1
+        row_gos = [None if g is None else g[b] for g in gos]
+        rows.append(grad(outputs, inputs, row_gos, keep, create_graph, True, allow_unused, False, False))
+    out = []
+    for i, t in enumerate(inputs):
+        col = [r[i] for r in rows]
+        if col[0] is None:
+            out.append(jtorch.zeros_like(t, requires_grad=create_graph) if materialize_grads else None)
+        else:
+            out.append(jtorch.stack(col))
     return tuple(out)
 
 
