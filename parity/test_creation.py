@@ -572,6 +572,13 @@ def test_copy_from_list_and_errors():
     for T in (torch, jtorch):
         with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
             T.ones(2, requires_grad=True).copy_(T.zeros(2))
+    for dst, src in (((4,), (3,)), ((4,), (2, 4)), ((4,), (1, 4)), ((2, 4), (3, 1))):  # torch's shape errors
+        msgs = []
+        for T in (torch, jtorch):
+            with pytest.raises(RuntimeError) as e:
+                T.zeros(dst).copy_(T.ones(src))
+            msgs.append(str(e.value))
+        assert msgs[0] == msgs[1]
 
 
 @pytest.mark.parametrize("dt", ["float32", "int64", "bool"])

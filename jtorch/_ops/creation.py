@@ -597,7 +597,23 @@ def copy_(self, src, non_blocking=False):
         src = tensor(src)
     if grad_enabled_leaf(self):
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if src.shape != self.shape:
+        _check_copy_shape(tuple(self.shape), tuple(src.shape))
     return self._write(apply("CopyBackwards", _copy, [Tensor._wrap(self._data), src]))
+
+
+def _check_copy_shape(dst: tuple, src: tuple) -> None:
+    """torch's errors for a ``copy_`` source that does not broadcast to the destination's shape."""
+    n = builtins.max(len(dst), len(src))
+    a, b = (1,) * (n - len(dst)) + dst, (1,) * (n - len(src)) + src
+    for i in builtins.range(n):
+        if a[i] != b[i] and 1 not in (a[i], b[i]):
+            raise RuntimeError(
+                f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at non-singleton dimension {i}"
+            )
+    out = [builtins.max(x, y) if 0 not in (x, y) else 0 for x, y in zip(a, b)]
+    if tuple(out) != dst:
+        raise RuntimeError(f"output with shape {list(dst)} doesn't match the broadcast shape {out}")
 
 
 def grad_enabled_leaf(t) -> bool:
