@@ -15,6 +15,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from jtorch.autograd.graph import Node
 from jtorch.autograd.grad_mode import is_grad_enabled
@@ -110,12 +111,37 @@ def apply(name: str, fn, args, statics: tuple = ()):
                 needs_grad = True
         else:
             arrays.append(a)
-    out = forward_fn(fn, statics)(*arrays)
+    try:
+        out = forward_fn(fn, statics)(*arrays)
+    except (TypeError, ValueError) as e:  # JAX's broadcasting TypeError/ValueError -> torch's RuntimeError
+        err = _broadcast_error(arrays) if "incompatible shapes for broadcasting" in str(e).lower() else None
+        if err is None:
+            raise
+        raise err from None
     if not (needs_grad and is_grad_enabled()):
         if isinstance(out, tuple):
             return tuple(Tensor._wrap(o) for o in out)
         return Tensor._wrap(out)
     return _record(name, fn, statics, args, arrays, out)
+
+
+def _broadcast_error(arrays) -> RuntimeError | None:
+    """torch's error for the first pair of argument shapes that do not broadcast (ATen's infer_size, which
+    checks dimensions from the last), or None when the arguments themselves broadcast."""
+    out: tuple = ()
+    for a in arrays:
+        s = tuple(getattr(a, "shape", ()))
+        n = max(len(out), len(s))
+        for i in range(n - 1, -1, -1):
+            k = n - 1 - i
+            da = out[-1 - k] if k < len(out) else 1
+            db = s[-1 - k] if k < len(s) else 1
+            if da != db and da != 1 and db != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}"
+                )
+        out = np.broadcast_shapes(out, s)
+    return None
 
 
 def _record(name, fn, statics, args, arrays, out):
