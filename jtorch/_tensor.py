@@ -45,6 +45,7 @@ class Tensor:
     _grad = None
     _retains_grad = False
     _is_param = False
+    _inference = False  # created under inference_mode (torch's inference tensors)
 
     __array_priority__ = 1000
 
@@ -61,6 +62,8 @@ class Tensor:
     def _wrap(cls, arr) -> Tensor:
         t = object.__new__(Tensor)
         t._arr = arr
+        if grad_mode._state.__dict__.get("inference"):
+            t._inference = True
         return t
 
     # --- storage ------------------------------------------------------------------------------
@@ -94,6 +97,8 @@ class Tensor:
         out._view_chain = self._view_chain + ((fn, statics),)
         out._view_grad = self._view_grad
         out._view_version = root._version
+        if out._inference is not self._inference:  # a view of a normal tensor is normal, even in inference_mode
+            out._inference = self._inference
         if "_multi_view" in self.__dict__:  # views of split/unbind pieces inherit torch's in-place ban
             out._multi_view = (name.removesuffix("Backward0"), 0)
         return out
@@ -106,6 +111,8 @@ class Tensor:
         out._view_chain = self._view_chain
         out._view_grad = track_grad
         out._view_version = root._version
+        if out._inference is not self._inference:
+            out._inference = self._inference
         return out
 
     def _assign_array(self, arr) -> None:
@@ -137,6 +144,11 @@ class Tensor:
 
     def _write(self, src: Tensor) -> Tensor:
         """In-place update of self with ``src`` (same shape, castable dtype), recording autograd."""
+        if self._inference and not grad_mode.is_inference_mode_enabled():
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+                "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+            )
         if src.dtype is not self.dtype:
             src = src.to(self.dtype)
         record = src.requires_grad and grad_mode.is_grad_enabled()
@@ -313,6 +325,8 @@ class Tensor:
             return self
         if requires_grad and not (self.dtype.is_floating_point or self.dtype.is_complex):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._inference and not grad_mode.is_inference_mode_enabled():
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._requires_grad = bool(requires_grad)
         return self
 

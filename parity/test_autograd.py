@@ -167,6 +167,33 @@ def test_grad_mode_context_managers():
         assert not T.is_inference_mode_enabled()
 
 
+@covers("Tensor.is_inference", "is_inference")
+def test_inference_tensors():
+    """Tensors created under inference_mode are inference tensors (views and detaches of normal ones are not);
+    outside the mode they refuse requires_grad_(True) and in-place writes with torch's messages;
+    inference_mode(False) inside enables grad."""
+    seen = []
+    for T in (torch, jtorch):
+        a, b = T.ones(3, requires_grad=True), T.ones(3)
+        with T.inference_mode():
+            c = a * 2
+            flags = [t.is_inference() for t in (c, b[1:], b.detach(), b.data, T.zeros(2), c[1:], c.detach())]
+            b.add_(1)  # a normal tensor stays normal
+            flags += [b.is_inference(), c.requires_grad]
+            with T.inference_mode(False):
+                flags += [T.ones(1).is_inference(), T.is_inference_mode_enabled(), T.is_grad_enabled()]
+        with T.no_grad():
+            flags += [T.ones(1).is_inference(), c.clone().is_inference(), c[0].is_inference()]
+        errors = []
+        for name, args in (("requires_grad_", (True,)), ("add_", (1,)), ("copy_", (b,)), ("__setitem__", (0, 1.0))):
+            with pytest.raises(RuntimeError) as e:
+                getattr(c, name)(*args)
+            errors.append(str(e.value))
+        c.requires_grad_(False)  # allowed
+        seen.append((flags, errors))
+    assert seen[0] == seen[1]
+
+
 def test_grad_mode_decorators_and_generators():
     for T in (torch, jtorch):
         x = T.ones(2, requires_grad=True)

@@ -170,7 +170,8 @@ def resolve_neg(input: Tensor) -> Tensor:
 
 @torch_op()
 def is_inference(input: Tensor) -> bool:
-    return bool(input.__dict__.get("_inference", False))
+    """Whether ``input`` was created under ``inference_mode`` (views of normal tensors stay normal)."""
+    return input._inference
 
 
 @torch_op(method=False)

@@ -128,7 +128,9 @@ class set_grad_enabled(_DecoratorContextManager):
 
 
 class inference_mode(_DecoratorContextManager):
-    """Like no_grad (jtorch has no separate inference tensors); ``inference_mode(False)`` is a no-op."""
+    """Like no_grad, and tensors created inside are inference tensors (``is_inference()``; torch's errors for
+    making them require grad or writing them in place outside the mode). ``inference_mode(False)`` enables grad
+    and leaves inference mode, as in torch."""
 
     def __new__(cls, mode=True):
         if cls is inference_mode and callable(mode):
@@ -142,9 +144,8 @@ class inference_mode(_DecoratorContextManager):
 
     def __enter__(self):
         self.prev, self.prev_inf = is_grad_enabled(), is_inference_mode_enabled()
-        if self.mode:
-            _set_enabled(False)
-            _state.inference = True
+        _set_enabled(not self.mode)
+        _state.inference = bool(self.mode)
 
     def __exit__(self, *exc):
         _set_enabled(self.prev)
