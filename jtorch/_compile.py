@@ -171,7 +171,7 @@ def _discover(fn, objects) -> _State:
 
 
 _ARR = operator.attrgetter("_arr")
-_GRAD = operator.attrgetter("grad")
+_GRAD = operator.attrgetter("_grad")  # the leaf's grad without the property's non-leaf check
 _TRAINING = operator.attrgetter("training")
 _NONES = itertools.repeat(None)
 
@@ -388,7 +388,7 @@ class CompiledFunction:
                 t = tensors[cell[1]]
                 t._arr = arr
                 t._version += 1
-            elif kind == "g" and (g := grad_owners[cell[1]].grad) is not None and g._base is None:
+            elif kind == "g" and (g := grad_owners[cell[1]]._grad) is not None and g._base is None:
                 g._arr = arr
                 g._version += 1
             else:
