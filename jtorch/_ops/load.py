@@ -14,6 +14,7 @@ from jtorch._ops import (  # noqa: F401 - imported to register their ops
     shape,
     misc,
     extra,
+    foreach,
 )
 from jtorch._ops.registry import FUNCTIONS, METHODS
 from jtorch._tensor import Tensor
