@@ -1,10 +1,13 @@
 """Parity for behaviour found by porting unseen PyTorch programs (research-code idioms): torch's errors for
-shapes that do not broadcast, raised by every op that goes through dispatch."""
+shapes that do not broadcast (raised by every op that goes through dispatch) and the ``torch._foreach_*`` ops
+that EMA updates and hand-written optimizers call."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
+from opinfo import assert_same, covers
 
 import jtorch
 
@@ -34,3 +37,77 @@ def raises_same(f):
 )
 def test_broadcast_mismatch_raises_torch_runtime_error(f):
     raises_same(f)
+
+
+FOREACH = [
+    ("_foreach_add", lambda T, a, b: T._foreach_add(a, 1.5)),
+    ("_foreach_add", lambda T, a, b: T._foreach_add(a, b, alpha=2)),
+    ("_foreach_add", lambda T, a, b: T._foreach_add(a, [1.0, -2.0])),
+    ("_foreach_add", lambda T, a, b: T._foreach_add(a, T.tensor(0.5, dtype=T.float64))),
+    ("_foreach_sub", lambda T, a, b: T._foreach_sub(a, b)),
+    ("_foreach_mul", lambda T, a, b: T._foreach_mul(a, b)),
+    ("_foreach_div", lambda T, a, b: T._foreach_div(a, 3.0)),
+    ("_foreach_maximum", lambda T, a, b: T._foreach_maximum(a, 0.1)),
+    ("_foreach_minimum", lambda T, a, b: T._foreach_minimum(a, b)),
+    ("_foreach_clamp_min", lambda T, a, b: T._foreach_clamp_min(a, [0.0, -0.5])),
+    ("_foreach_clamp_max", lambda T, a, b: T._foreach_clamp_max(a, 0.2)),
+    ("_foreach_pow", lambda T, a, b: T._foreach_pow(a, 2)),
+    ("_foreach_pow", lambda T, a, b: T._foreach_pow(2.0, a)),
+    ("_foreach_addcmul", lambda T, a, b: T._foreach_addcmul(a, a, b, 0.5)),
+    ("_foreach_addcdiv", lambda T, a, b: T._foreach_addcdiv(a, a, [x.abs() + 1 for x in b], [1.0, 2.0])),
+    ("_foreach_lerp", lambda T, a, b: T._foreach_lerp(a, b, 0.3)),
+    ("_foreach_sqrt", lambda T, a, b: T._foreach_sqrt([x.abs() for x in a])),
+    ("_foreach_exp", lambda T, a, b: T._foreach_exp(a)),
+    ("_foreach_neg", lambda T, a, b: T._foreach_neg(a)),
+    ("_foreach_sign", lambda T, a, b: T._foreach_sign(a)),
+    ("_foreach_norm", lambda T, a, b: T._foreach_norm(a)),
+    ("_foreach_norm", lambda T, a, b: T._foreach_norm(a, float("inf"))),
+    ("_foreach_powsum", lambda T, a, b: T._foreach_powsum(a, 3)),
+    ("_foreach_max", lambda T, a, b: T._foreach_max(a)),
+    ("_foreach_clone", lambda T, a, b: T._foreach_clone(a)),
+    ("_foreach_mm", lambda T, a, b: T._foreach_mm([a[0].view(2, 3)], [b[0].view(3, 2)])),
+]
+
+
+def _lists(T):
+    rs = np.random.RandomState(0)
+    a = [T.tensor(rs.randn(6)), T.tensor(rs.randn(2, 2))]
+    b = [T.tensor(rs.randn(6)), T.tensor(rs.randn(2, 2))]
+    return a, b
+
+
+@pytest.mark.parametrize("name,f", FOREACH, ids=[f"{n}-{i}" for i, (n, _) in enumerate(FOREACH)])
+def test_foreach_out_of_place(name, f):
+    res = [f(T, *_lists(T)) for T in (torch, jtorch)]
+    assert type(res[0]) is type(res[1]) and len(res[0]) == len(res[1])
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-12, 1e-12)
+
+
+@covers(*sorted({n for n, _ in FOREACH}))
+@covers(*(f"_foreach_{n}_" for n in "mul add addcmul lerp clamp_min exp zero copy".split()))
+def test_foreach_in_place_returns_the_list_and_tracks_grad():
+    out = []
+    for T in (torch, jtorch):
+        a, b = _lists(T)
+        w = [x.clone().requires_grad_() for x in a]
+        h = [x * 1 for x in w]
+        assert T._foreach_mul_(h, b) is h
+        T._foreach_add_(h, b, alpha=0.5)
+        T._foreach_addcmul_(h, b, b, value=2.0)
+        T._foreach_lerp_(h, a, [0.25, 0.75][0])
+        T._foreach_clamp_min_(h, 0.0)
+        T._foreach_exp_(h)
+        sum(x.sum() for x in h).backward()
+        c = T._foreach_clone(a)
+        assert T._foreach_zero_(c) is c
+        T._foreach_copy_(c, b)
+        out.append(h + [x.grad for x in w] + list(c))
+    for t, j in zip(*out):
+        assert_same(t, j, 1e-12, 1e-12)
+    for f in (
+        lambda T: T._foreach_add([], 1.0),
+        lambda T: T._foreach_add(_lists(T)[0], [1.0]),
+        lambda T: T._foreach_add(_lists(T)[0], _lists(T)[1][:1]),
+    ):
+        raises_same(f)
