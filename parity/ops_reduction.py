@@ -160,6 +160,12 @@ def _norm_call(T, x, **kw):
     return T.norm(x, **kw), x.norm(**kw)
 
 
+def _norm_grad_fn(T, x):
+    x = x.detach().requires_grad_()
+    kws = ({}, {"dim": 1}, {"p": 1}, {"p": "fro", "dim": (0, 1)}, {"p": "nuc"}, {"p": float("inf"), "dim": 0})
+    return [x.norm(**kw).grad_fn.name() for kw in kws]
+
+
 def _dtype_call(name):
     def call(T, x, *args, **kw):
         kw = dict(kw)
@@ -446,6 +452,9 @@ OPS = [
     # norms
     OpInfo("norm", _norm_call, _norm_samples, F, True, ("norm", "Tensor.norm"), LOOSE),
     OpInfo("norm_int", _norm_call, lambda r, d: [Sample((num(r, (3, 4), d),))], ("int64",), False, ()),
+    # torch.norm is linalg.vector_norm / matrix_norm underneath: printed grad_fn names and p="nuc" follow
+    OpInfo("norm_nuc", _norm_call, lambda r, d: [Sample((num(r, (3, 4), d),), {"p": "nuc"})], F, True, (), LOOSE),
+    OpInfo("norm_grad_fn", _norm_grad_fn, lambda r, d: [Sample((num(r, (3, 4), d),))], ("float32",), False, ()),
     # torch's dist backward for p=0 fails (undefined gradient), so p=0 compares values only
     OpInfo(
         "dist_p0",

@@ -385,49 +385,20 @@ def cumprod(input, dim, *, dtype=None):
     )
 
 
-def _norm(a, p, *, axis, keepdims, kind):
-    if kind == "fro" or kind == 2:
-        if jnp.iscomplexobj(a):
-            a = jnp.abs(a)
-        return jnp.sqrt(jnp.sum(a * a, axis=axis, keepdims=keepdims))
-    if kind == "inf":
-        return jnp.max(jnp.abs(a), axis=axis, keepdims=keepdims)
-    if kind == "-inf":
-        return jnp.min(jnp.abs(a), axis=axis, keepdims=keepdims)
-    if kind == 0:
-        return jnp.sum((a != 0).astype(a.dtype), axis=axis, keepdims=keepdims)
-    if kind == 1:
-        return jnp.sum(jnp.abs(a), axis=axis, keepdims=keepdims)
-    return jnp.sum(jnp.abs(a) ** p, axis=axis, keepdims=keepdims) ** (1.0 / p)
-
-
 @torch_op()
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    if dtype is not None:
-        input = input.to(dtype)
-    if not (input.dtype.is_floating_point or input.dtype.is_complex):
-        raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_dtype.type_name(input.dtype)}"
-        )
-    if p is None:
-        p = "fro"
-    if p == "nuc":
-        raise NotImplementedError("torch.norm(p='nuc') is not implemented in jtorch yet")
-    axes = wrap_dims(dim, input.ndim)
-    if p == float("inf"):
-        kind = "inf"
-    elif p == float("-inf"):
-        kind = "-inf"
-    elif p in ("fro", 2, 2.0, 0, 0.0, 1, 1.0):
-        kind = p if p == "fro" else builtins.int(p)
-    else:
-        kind = "p"
-    return apply(
-        "NormBackward1",
-        _norm,
-        [input, None if kind != "p" else float(p)],
-        (("axis", axes), ("keepdims", keepdim), ("kind", kind)),
-    )
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    """torch.norm as torch's strided path: ``linalg.vector_norm`` (``"fro"`` over at most two dims, or a
+    number), else ``linalg.matrix_norm`` (``"nuc"``, and torch's errors for other strings)."""
+    from jtorch._ops.linalg import linalg_matrix_norm, linalg_vector_norm
+
+    _dim = [dim] if isinstance(dim, builtins.int) else dim
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or isinstance(dim, builtins.int) or len(dim) <= 2):
+            return linalg_vector_norm(input, 2, _dim, keepdim, dtype=dtype, out=out)
+        if _dim is None:
+            _dim = list(builtins.range(input.ndim))
+        return linalg_matrix_norm(input, p, _dim, keepdim, dtype=dtype, out=out)
+    return linalg_vector_norm(input, 2.0 if p is None else p, _dim, keepdim, dtype=dtype, out=out)
 
 
 def _count_nonzero(a, *, axis):
