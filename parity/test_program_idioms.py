@@ -111,3 +111,108 @@ def test_foreach_in_place_returns_the_list_and_tracks_grad():
         lambda T: T._foreach_add(_lists(T)[0], _lists(T)[1][:1]),
     ):
         raises_same(f)
+
+
+# --- parametrizations (torch.nn.utils.parametrize / parametrizations) and the Householder QR pieces -------------
+
+
+def _linear(T, n_in, n_out, seed):
+    rs = np.random.RandomState(seed)
+    m = T.nn.Linear(n_in, n_out).double()
+    with T.no_grad():
+        m.weight.copy_(T.tensor(rs.randn(n_out, n_in)))
+        m.bias.copy_(T.tensor(rs.randn(n_out)))
+    return m
+
+
+def _run_parametrize(T):
+    P = T.nn.utils.parametrize
+
+    class Symmetric(T.nn.Module):
+        def forward(self, X):
+            return X.triu() + X.triu(1).transpose(-1, -2)
+
+    class Double(T.nn.Module):
+        def forward(self, X):
+            return X * 2.0
+
+        def right_inverse(self, A):
+            return A / 2.0
+
+    m = _linear(T, 3, 3, 0)
+    P.register_parametrization(m, "weight", Symmetric())
+    P.register_parametrization(m, "bias", Double())
+    m.bias = T.tensor([1.0, 2.0, 3.0], dtype=T.float64)  # through right_inverse
+    x = T.tensor(np.random.RandomState(1).randn(2, 3))
+    with P.cached():
+        loss = (m(x) ** 2).sum() + m.weight.sum()
+    loss.backward()
+    info = (type(m).__name__, sorted(m.state_dict()), P.is_parametrized(m), P.is_parametrized(m, "bias"))
+    grads = [m.parametrizations.weight.original.grad, m.parametrizations.bias.original.grad]
+    vals = [loss, m.weight, m.bias, m.parametrizations.bias.original]
+    P.remove_parametrizations(m, "weight", leave_parametrized=True)
+    info += (type(m).__name__, sorted(m.state_dict()), P.type_before_parametrizations(m).__name__)
+    return info, grads + vals + [m.weight]
+
+
+@covers("nn.utils.parametrize.register_parametrization", "nn.utils.parametrize.remove_parametrizations",
+        "nn.utils.parametrize.cached", "nn.utils.parametrize.is_parametrized",
+        "nn.utils.parametrize.type_before_parametrizations")  # fmt: skip
+def test_parametrize_register_cached_right_inverse_remove():
+    (ti, tv), (ji, jv) = _run_parametrize(torch), _run_parametrize(jtorch)
+    assert ti == ji
+    for t, j in zip(tv, jv):
+        assert_same(t, j, 1e-12, 1e-12)
+
+
+def _run_parametrizations(T):
+    PZ = T.nn.utils.parametrizations
+    out = []
+    for make in (
+        lambda: PZ.weight_norm(_linear(T, 3, 2, 2)),
+        lambda: PZ.orthogonal(_linear(T, 2, 4, 4), use_trivialization=False),  # tall: householder (no random base)
+    ):
+        m = make()
+        x = T.tensor(np.random.RandomState(5).randn(2, m.in_features))
+        m(x).pow(2).sum().backward()
+        out += [m.weight.detach()] + [p.grad for p in m.parameters()]
+    return out
+
+
+@covers("nn.utils.parametrizations.weight_norm", "nn.utils.parametrizations.orthogonal")
+def test_parametrizations_weight_norm_orthogonal_values_and_grads():
+    for t, j in zip(_run_parametrizations(torch), _run_parametrizations(jtorch)):
+        assert_same(t, j, 1e-9, 1e-10)  # orthogonal goes through QR: LAPACK vs XLA rounding
+
+
+@covers("nn.utils.parametrizations.spectral_norm")
+def test_spectral_norm_power_iteration_from_the_same_vectors():
+    res = []
+    ref = None
+    for T in (torch, jtorch):
+        m = T.nn.utils.parametrizations.spectral_norm(_linear(T, 4, 3, 6), n_power_iterations=2)
+        if ref is None:
+            ref = {k: v.detach().numpy().copy() for k, v in m.state_dict().items()}  # torch's random u, v
+        else:
+            m.load_state_dict({k: T.tensor(v) for k, v in ref.items()})
+        x = T.tensor(np.random.RandomState(7).randn(2, 4))
+        m(x).sum().backward()
+        w = m.weight.detach()
+        m.eval()
+        res.append([w, m.weight, m.parametrizations.weight.original.grad, m.parametrizations.weight[0]._u])
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-10, 1e-12)
+
+
+@covers("geqrf", "Tensor.geqrf", "linalg.householder_product", "orgqr", "Tensor.orgqr")
+def test_geqrf_householder_product_and_grad():
+    a = np.random.RandomState(8).randn(2, 4, 3)
+    res = []
+    for T in (torch, jtorch):
+        g = T.geqrf(T.tensor(a))
+        h = g.a.clone().requires_grad_()
+        q = T.linalg.householder_product(h, g.tau)
+        (q * T.tensor(a)).sum().backward()
+        res.append([g.a, g.tau, q, h.grad, T.orgqr(g.a, g.tau[..., :2]), T.tensor(a).geqrf().tau])
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-10, 1e-12)

@@ -1527,3 +1527,64 @@ def linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
     _scalar_type(LU, B)
     statics = (("left", bool(left)), ("adjoint", bool(adjoint)))
     return _write_out(out, apply("LinalgLuSolveBackward0", _lu_solve, [LU, pivots, B], statics))
+
+
+# --- Householder QR pieces (geqrf, householder_product/orgqr): orthogonal parametrizations use them --------------
+
+geqrf_t = _named("geqrf", ["a", "tau"])
+
+
+def _geqrf(a):
+    # LAPACK's geqrf is jax.lax.linalg's private primitive (the public qr composes it with householder_product)
+    from jax._src.lax.linalg import geqrf as _jax_geqrf
+
+    return _jax_geqrf(a)
+
+
+@torch_op(function=True, method=True)
+def geqrf(input: Tensor):
+    """LAPACK geqrf: R above the diagonal, Householder vectors below it, and their scales ``tau``."""
+    if input.ndim < 2:
+        raise RuntimeError(
+            f"torch.geqrf: input must have at least 2 dimensions. Got an input with {input.ndim} dimensions instead"
+        )
+    return geqrf_t(*apply("GeqrfBackward0", _geqrf, [input]))
+
+
+def _householder_product(a, tau):
+    # Q = H_1 ... H_k, H_i = I - tau_i v_i v_i^H, in jnp so it is differentiable (JAX's householder_product
+    # primitive has no differentiation rule; torch's is differentiable)
+    m, n = a.shape[-2:]
+    rows = jnp.arange(m)[:, None]
+    q = jnp.broadcast_to(jnp.eye(m, dtype=a.dtype), a.shape[:-2] + (m, m))
+    for i in range(tau.shape[-1]):
+        v = jnp.where(rows < i, 0, jnp.where(rows == i, 1, a[..., :, i : i + 1]))  # (..., m, 1)
+        q = q - (q @ v) * (tau[..., i, None, None] * jnp.conj(jnp.swapaxes(v, -1, -2)))
+    return q[..., :, :n]
+
+
+def linalg_householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
+    """The first n columns of the product of the Householder reflectors stored in ``A`` and ``tau``."""
+    if A.ndim < 2:
+        raise RuntimeError(
+            f"torch.linalg.householder_product: input must have at least 2 dimensions. Got {A.ndim} dimensions."
+        )
+    if A.shape[-2] < A.shape[-1]:
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-2] must be greater than or equal to input.shape[-1]"
+        )
+    if A.shape[-1] < tau.shape[-1]:
+        raise RuntimeError(
+            "torch.linalg.householder_product: input.shape[-1] must be greater than or equal to tau.shape[-1]"
+        )
+    r = apply("LinalgHouseholderProductBackward0", _householder_product, [A, tau])
+    if out is not None:
+        out.copy_(r)
+        return out
+    return r
+
+
+@torch_op(function=True, method=True)
+def orgqr(input: Tensor, input2: Tensor) -> Tensor:
+    """Alias of ``torch.linalg.householder_product``."""
+    return linalg_householder_product(input, input2)

@@ -17,6 +17,7 @@ from jtorch._ops.linalg import linalg_inv as inv
 from jtorch._ops.linalg import linalg_inv_ex as inv_ex
 from jtorch._ops.linalg import linalg_lstsq as lstsq
 from jtorch._ops.linalg import linalg_lu as lu
+from jtorch._ops.linalg import linalg_householder_product as householder_product
 from jtorch._ops.linalg import linalg_lu_factor as lu_factor
 from jtorch._ops.linalg import linalg_lu_solve as lu_solve
 from jtorch._ops.linalg import linalg_matrix_exp as matrix_exp
@@ -40,7 +41,7 @@ from jtorch._ops.linalg import linalg_vecdot as vecdot
 from jtorch._ops.linalg import linalg_vector_norm as vector_norm
 
 __all__ = [
-    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "eig", "eigvals", "lu", "lu_factor", "lu_solve", "matrix_exp",
+    "LinAlgError", "cholesky", "cholesky_ex", "cond", "cross", "eig", "eigvals", "householder_product", "lu", "lu_factor", "lu_solve", "matrix_exp",
     "solve_triangular", "tensorinv", "tensorsolve", "vander", "det", "diagonal", "eigh", "eigvalsh", "inv", "inv_ex",
     "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet",
     "solve", "solve_ex", "svd", "svdvals", "vecdot", "vector_norm",
@@ -56,5 +57,5 @@ def _missing(name: str):
 
 
 # Present in torch.linalg but not implemented here: calling them raises NotImplementedError.
-for _n in ("lu_factor_ex", "ldl_factor", "ldl_factor_ex", "ldl_solve", "householder_product"):
+for _n in ("lu_factor_ex", "ldl_factor", "ldl_factor_ex", "ldl_solve"):
     globals()[_n] = _missing(_n)
