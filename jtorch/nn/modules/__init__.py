@@ -18,3 +18,4 @@ from jtorch.nn.modules.fold import *  # noqa: F401,F403
 from jtorch.nn.modules.distance import *  # noqa: F401,F403
 from jtorch.nn.modules.rnn import *  # noqa: F401,F403
 from jtorch.nn.modules.transformer import *  # noqa: F401,F403
+from jtorch.nn.modules.adaptive import *  # noqa: F401,F403
