@@ -216,3 +216,29 @@ def test_geqrf_householder_product_and_grad():
         res.append([g.a, g.tau, q, h.grad, T.orgqr(g.a, g.tau[..., :2]), T.tensor(a).geqrf().tau])
     for t, j in zip(*res):
         assert_same(t, j, 1e-10, 1e-12)
+
+
+@covers(
+    "nn.utils.weight_norm", "nn.utils.remove_weight_norm", "nn.utils.spectral_norm", "nn.utils.remove_spectral_norm"
+)
+def test_hook_based_weight_norm_and_spectral_norm():
+    res, keys, ref = [], [], None
+    for T in (torch, jtorch):
+        with pytest.warns(FutureWarning, match="deprecated"):
+            wn = T.nn.utils.weight_norm(_linear(T, 3, 2, 9))
+        sn = T.nn.utils.spectral_norm(_linear(T, 4, 3, 10))
+        if ref is None:
+            ref = {k: v.detach().numpy().copy() for k, v in sn.state_dict().items()}  # torch's random u, v
+        else:
+            sn.load_state_dict({k: T.tensor(v) for k, v in ref.items()})
+        x3, x4 = (T.tensor(np.random.RandomState(11).randn(2, n)) for n in (3, 4))
+        (wn(x3).pow(2).sum() + sn(x4).pow(2).sum()).backward()
+        keys.append((sorted(wn.state_dict()), sorted(sn.state_dict()), type(wn.weight.grad_fn).__name__))
+        row = [wn.weight, wn.weight_g.grad, wn.weight_v.grad, sn.weight, sn.weight_orig.grad, sn.weight_u]
+        T.nn.utils.remove_weight_norm(wn)
+        T.nn.utils.remove_spectral_norm(sn)
+        keys.append((sorted(wn.state_dict()), sorted(sn.state_dict())))
+        res.append(row + [wn.weight, sn.weight])
+    assert keys[0] == keys[2] and keys[1] == keys[3]
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-10, 1e-12)

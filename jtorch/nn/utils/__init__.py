@@ -6,3 +6,5 @@ from jtorch.nn.utils.clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad
 from jtorch.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
 from jtorch.nn.utils import parametrize  # noqa: F401, E402
 from jtorch.nn.utils import parametrizations  # noqa: F401, E402
+from jtorch.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm  # noqa: F401, E402
+from jtorch.nn.utils.weight_norm import remove_weight_norm, weight_norm  # noqa: F401, E402

@@ -25,6 +25,11 @@ def _weight_norm(v, g, *, dim):
     return v * (g / jnp.sqrt(jnp.sum(jnp.abs(v) ** 2, axis=axes, keepdims=True)))
 
 
+def weight_norm_op(v: Tensor, g: Tensor, dim: int = 0) -> Tensor:
+    """torch._weight_norm: ``v * (g / norm_except_dim(v, 2, dim))`` as one op (grad_fn WeightNormInterfaceBackward0)."""
+    return apply("WeightNormInterfaceBackward0", _weight_norm, [v, g], (("dim", dim),))
+
+
 def _is_orthogonal(Q, eps=None):
     n, k = Q.size(-2), Q.size(-1)
     Id = torch.eye(k, dtype=Q.dtype, device=Q.device)
@@ -311,7 +316,7 @@ class _WeightNorm(Module):
         self.dim = dim
 
     def forward(self, weight_g, weight_v):
-        return apply("WeightNormInterfaceBackward0", _weight_norm, [weight_v, weight_g], (("dim", self.dim),))
+        return weight_norm_op(weight_v, weight_g, self.dim)
 
     def right_inverse(self, weight):
         weight_g = torch.norm_except_dim(weight, 2, self.dim)
