@@ -1,7 +1,7 @@
 """torch.nn.utils: gradient clipping, parameter/vector conversion, rnn packing, parametrizations."""
 
 from jtorch.nn.utils import clip_grad, convert_parameters  # noqa: F401
-from jtorch.nn.utils import rnn  # noqa: F401
+from jtorch.nn.utils import fusion, rnn  # noqa: F401
 from jtorch.nn.utils.clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_  # noqa: F401
 from jtorch.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
 from jtorch.nn.utils import parametrize  # noqa: F401, E402
