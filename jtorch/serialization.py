@@ -371,14 +371,17 @@ class _Unpickler(pickle.Unpickler):
                 return target
         if self._weights_only:
             raise pickle.UnpicklingError(
-                "Weights only load failed. In PyTorch 2.6, we changed the default value of the `weights_only` argument "
-                "in `torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will "
-                "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file from a "
-                f"trusted source.\n Please file an issue with the following so that we can make `weights_only=True` "
-                f"compatible with your use case: WeightsUnpickler error: Unsupported global: GLOBAL {module}.{name} was "
-                f"not an allowed global by default. Please use `torch.serialization.add_safe_globals([{name}])` or the "
-                f"`torch.serialization.safe_globals([{name}])` context manager to allowlist this global if you trust "
-                "this class/function."
+                "Weights only load failed. This file can still be loaded, to do so you have two options, "
+                "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. \n\t(1) In PyTorch 2.6, we "
+                "changed the default value of the `weights_only` argument in `torch.load` from `False` to `True`. "
+                "Re-running `torch.load` with `weights_only` set to `False` will likely succeed, but it can result in "
+                "arbitrary code execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to "
+                "load with `weights_only=True` please check the recommended steps in the following error message.\n\t"
+                f"WeightsUnpickler error: Unsupported global: GLOBAL {module}.{name} was not an allowed global by "
+                f"default. Please use `torch.serialization.add_safe_globals([{module}.{name}])` or the "
+                f"`torch.serialization.safe_globals([{module}.{name}])` context manager to allowlist this global if you "
+                "trust this class/function.\n\nCheck the documentation of torch.load to learn more about types accepted "
+                "by default with weights_only https://pytorch.org/docs/stable/generated/torch.load.html."
             )
         if module == "torch" or module.startswith("torch."):
             module = "j" + module  # a pickled torch object: use jtorch's class of the same path

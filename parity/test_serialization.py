@@ -136,8 +136,7 @@ def test_weights_only_rejects_arbitrary_globals(tmp_path):
         torch.load(tmp_path / "t.pt")
     with pytest.raises(pickle.UnpicklingError) as je:
         jtorch.load(tmp_path / "t.pt")
-    assert "Unsupported global: GLOBAL fractions.Fraction" in str(te.value)
-    assert "Unsupported global: GLOBAL fractions.Fraction" in str(je.value)
+    assert str(je.value) == str(te.value)  # torch's whole message (a whole pickled model fails the same way)
     assert jtorch.load(tmp_path / "t.pt", weights_only=False)["c"] == fractions.Fraction(1, 3)
     with jtorch.serialization.safe_globals([fractions.Fraction]):
         assert jtorch.load(tmp_path / "t.pt")["c"] == fractions.Fraction(1, 3)
