@@ -242,3 +242,17 @@ def test_hook_based_weight_norm_and_spectral_norm():
     assert keys[0] == keys[2] and keys[1] == keys[3]
     for t, j in zip(*res):
         assert_same(t, j, 1e-10, 1e-12)
+
+
+@covers("nn.utils.get_total_norm", "nn.utils.clip_grads_with_norm_")
+def test_get_total_norm_and_clip_grads_with_norm():
+    res = []
+    for T in (torch, jtorch):
+        ps = [T.tensor([3.0, -4.0], requires_grad=True), T.tensor([[1.0, 2.0]], requires_grad=True)]
+        for p in ps:
+            p.grad = p.detach() * 2
+        norms = [T.nn.utils.get_total_norm([p.grad for p in ps], norm_type=n) for n in (2.0, 1.0, float("inf"))]
+        T.nn.utils.clip_grads_with_norm_(ps, 1.0, norms[0])
+        res.append(norms + [p.grad for p in ps])
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-6, 1e-7)
