@@ -10,3 +10,9 @@ from jtorch.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm  #
 from jtorch.nn.utils.weight_norm import remove_weight_norm, weight_norm  # noqa: F401, E402
 from jtorch.nn.utils.clip_grad import _clip_grads_with_norm_ as clip_grads_with_norm_  # noqa: F401, E402
 from jtorch.nn.utils.clip_grad import _get_total_norm as get_total_norm  # noqa: F401, E402
+from jtorch.nn.utils.fusion import (  # noqa: F401, E402
+    fuse_conv_bn_eval,
+    fuse_conv_bn_weights,
+    fuse_linear_bn_eval,
+    fuse_linear_bn_weights,
+)
