@@ -281,3 +281,16 @@ def test_fuse_conv_and_linear_with_eval_batchnorm():
         res.append([fc(T.tensor(x)), bn(conv(T.tensor(x))), fl(T.tensor(xl)), fc.weight, fl.bias])
     for t, j in zip(*res):
         assert_same(t, j, 1e-10, 1e-12)
+
+
+@covers("nn.utils.stateless.functional_call")
+def test_stateless_functional_call_warns_and_matches_func():
+    res = []
+    for T in (torch, jtorch):
+        m = _linear(T, 3, 2, 13)
+        w = {"weight": T.ones(2, 3, dtype=T.float64), "bias": T.zeros(2, dtype=T.float64)}
+        with pytest.warns(FutureWarning, match="stateless.functional_call` is deprecated"):
+            out = T.nn.utils.stateless.functional_call(m, w, (T.tensor([[1.0, 2.0, 3.0]], dtype=T.float64),))
+        res.append([out, m.weight])
+    for t, j in zip(*res):
+        assert_same(t, j, 1e-12, 1e-12)

@@ -16,3 +16,4 @@ from jtorch.nn.utils.fusion import (  # noqa: F401, E402
     fuse_linear_bn_eval,
     fuse_linear_bn_weights,
 )
+from jtorch.nn.utils import stateless  # noqa: F401, E402
