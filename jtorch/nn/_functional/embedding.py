@@ -145,7 +145,8 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
         raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension {weight.dim()}")
     if input.dim() == 2:
         if offsets is not None:
-            type_str = "<unknown>"
+            # torch prints str(type(offsets)); a jtorch Tensor stands for torch.Tensor
+            type_str = "<class 'torch.Tensor'>" if isinstance(offsets, jtorch.Tensor) else str(type(offsets))
             raise ValueError(
                 "if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length "
                 f"sequences. However, found offsets of type {type_str}"
