@@ -294,3 +294,12 @@ def test_stateless_functional_call_warns_and_matches_func():
         res.append([out, m.weight])
     for t, j in zip(*res):
         assert_same(t, j, 1e-12, 1e-12)
+
+
+def test_assigning_grad_checks_type_and_size():
+    for f in (
+        lambda T: setattr(T.ones(2, requires_grad=True), "grad", T.ones(3)),
+        lambda T: setattr(T.ones(2, 2, requires_grad=True), "grad", T.ones(4)),
+        lambda T: setattr(T.ones(2, requires_grad=True), "grad", 3),
+    ):
+        raises_same(f)
