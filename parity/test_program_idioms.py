@@ -258,31 +258,6 @@ def test_get_total_norm_and_clip_grads_with_norm():
         assert_same(t, j, 1e-6, 1e-7)
 
 
-@covers("nn.utils.fuse_conv_bn_eval", "nn.utils.fuse_linear_bn_eval", "nn.utils.fuse_conv_bn_weights",
-        "nn.utils.fuse_linear_bn_weights")  # fmt: skip
-def test_fuse_conv_and_linear_with_eval_batchnorm():
-    rs = np.random.RandomState(12)
-    state = {
-        "conv": {"weight": rs.randn(3, 2, 2, 2), "bias": rs.randn(3)},
-        "bn": {"weight": rs.rand(3) + 0.5, "bias": rs.randn(3), "running_mean": rs.randn(3),
-               "running_var": rs.rand(3) + 0.5, "num_batches_tracked": np.array(4)},
-        "lin": {"weight": rs.randn(3, 4), "bias": rs.randn(3)},
-    }  # fmt: skip
-    x, xl = rs.randn(2, 2, 4, 4), rs.randn(5, 4)
-    res = []
-    for T in (torch, jtorch):
-        conv, lin, bn = T.nn.Conv2d(2, 3, 2).double(), T.nn.Linear(4, 3).double(), T.nn.BatchNorm2d(3).double()
-        bn1 = T.nn.BatchNorm1d(3).double()
-        for m, k in ((conv, "conv"), (lin, "lin"), (bn, "bn"), (bn1, "bn")):
-            m.load_state_dict({n: T.tensor(v) for n, v in state[k].items()})
-            m.eval()
-        fc = T.nn.utils.fuse_conv_bn_eval(conv, bn)
-        fl = T.nn.utils.fuse_linear_bn_eval(lin, bn1)
-        res.append([fc(T.tensor(x)), bn(conv(T.tensor(x))), fl(T.tensor(xl)), fc.weight, fl.bias])
-    for t, j in zip(*res):
-        assert_same(t, j, 1e-10, 1e-12)
-
-
 @covers("nn.utils.stateless.functional_call")
 def test_stateless_functional_call_warns_and_matches_func():
     res = []
