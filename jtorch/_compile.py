@@ -380,17 +380,13 @@ class CompiledFunction:
         outs = entry.jitted(donated, kept, lrs, arg_arrays)
         it = iter(outs)
         same_layout = entry.mask_out == mask
-        tensors, grad_owners = state.tensors, state.grad_owners
-        for cell in entry.out_cells:  # state.write, inlined for tensors and grads: this runs every call
+        tensors = state.tensors
+        for cell in entry.out_cells:
             arr = next(it)
-            kind = cell[0]
-            if kind == "t":
+            if cell[0] == "t":  # inlined state.write for the common case
                 t = tensors[cell[1]]
                 t._arr = arr
                 t._version += 1
-            elif kind == "g" and (g := grad_owners[cell[1]]._grad) is not None and g._base is None:
-                g._arr = arr
-                g._version += 1
             else:
                 state.write(cell, arr)
             if same_layout:

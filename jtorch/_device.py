@@ -160,13 +160,17 @@ def set_default_device(dev) -> None:
     jax.config.update("jax_default_device", jax_device(device(dev)))
 
 
-def get_default_device() -> device:
-    """torch.get_default_device: the device new tensors are created on."""
+def default_jax_device():
+    """The JAX device new arrays go to: ``jax_default_device`` (a device or a platform name) or JAX's first."""
     d = jax.config.jax_default_device
     if d is None:
-        d = jax.devices()[0]
-    if isinstance(d, str):  # a platform name
-        d = jax.devices(d)[0]
+        return jax.devices()[0]
+    return jax.devices(d)[0] if isinstance(d, str) else d
+
+
+def get_default_device() -> device:
+    """torch.get_default_device: the device new tensors are created on."""
+    d = default_jax_device()
     if d.platform == "cpu":
         return device("cpu")
     if d.platform == "gpu":

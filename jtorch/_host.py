@@ -6,7 +6,10 @@ import ctypes
 import mmap
 
 import jax
+import jax.numpy as jnp
 import numpy as np
+
+from jtorch._device import default_jax_device
 
 
 def aligned_empty(shape: tuple, dtype) -> np.ndarray:
@@ -39,7 +42,7 @@ def host_array(arr: np.ndarray, device: jax.Device | None = None, *, private: bo
     """
     if private:
         return jax.device_put(arr, device)
-    target = device if device is not None else _default_device()
+    target = device if device is not None else default_jax_device()
     if target.platform == "cpu":
         buf = aligned_empty(arr.shape, arr.dtype)
         np.copyto(buf, arr)
@@ -47,11 +50,10 @@ def host_array(arr: np.ndarray, device: jax.Device | None = None, *, private: bo
     return jax.device_put(arr, device)
 
 
-def _default_device() -> jax.Device:
-    d = jax.config.jax_default_device
-    if d is None:
-        return jax.devices()[0]
-    return jax.devices(d)[0] if isinstance(d, str) else d
+def as_jax(arr) -> jax.Array:
+    """A numpy array (copied with :func:`host_array`) or a jax array (as is) as a jax array: what an
+    unpickled tensor, Parameter or Buffer holds."""
+    return host_array(arr) if isinstance(arr, np.ndarray) else jnp.asarray(arr)
 
 
 def _no_huge_pages(addr: int, length: int) -> None:

@@ -614,9 +614,9 @@ class Tensor:
 
 
 def _rebuild(arr, requires_grad):
-    from jtorch._host import host_array
+    from jtorch._host import as_jax
 
-    t = Tensor._wrap(host_array(arr) if isinstance(arr, np.ndarray) else jnp.asarray(arr))
+    t = Tensor._wrap(as_jax(arr))
     t._requires_grad = requires_grad
     return t
 

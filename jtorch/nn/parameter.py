@@ -19,6 +19,7 @@ import threading
 import numpy as np
 from flax import nnx
 
+from jtorch._host import as_jax
 from jtorch._tensor import Tensor
 
 __all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
@@ -167,11 +168,11 @@ def _as_buffer(t: Tensor, persistent: bool = True) -> Buffer:
 
 
 def _rebuild_parameter(arr, requires_grad):
-    return Parameter(Tensor._wrap(_as_jax(arr)), requires_grad)
+    return Parameter(Tensor._wrap(as_jax(arr)), requires_grad)
 
 
 def _rebuild_buffer(arr, requires_grad, persistent):
-    b = Buffer(Tensor._wrap(_as_jax(arr)), persistent=persistent)
+    b = Buffer(Tensor._wrap(as_jax(arr)), persistent=persistent)
     b.requires_grad_(requires_grad)
     return b
 
@@ -193,13 +194,3 @@ class UninitializedBuffer(Buffer):
 def is_lazy(param) -> bool:
     """Whether ``param`` is an uninitialized (lazy) parameter or buffer: never, in jtorch."""
     return isinstance(param, (UninitializedParameter, UninitializedBuffer))
-
-
-def _as_jax(arr):
-    """A pickled array (numpy) as a jax array; see ``jtorch._host.host_array``."""
-    import jax.numpy as jnp
-    import numpy as np
-
-    from jtorch._host import host_array
-
-    return host_array(arr) if isinstance(arr, np.ndarray) else jnp.asarray(arr)
